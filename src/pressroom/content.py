@@ -1,0 +1,213 @@
+"""The reader: finds and reads content/ (front matter, Markdown, data files), validates, returns the model.
+
+Every problem is collected with its file and line; `read_content` raises one ContentError listing them all.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import model as m
+from .config import Settings
+from .errors import Problems
+from .markdown import BodyReader, make_parser
+from .sandbox import ResourceRefused, Sandbox, image_kind
+from .schema import DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter, validate
+from .yamlfile import YamlProblem, load_yaml
+
+SECTION_NAME = re.compile(r"^(?P<order>\d+)[-_](?P<slug>.+)$")
+FRONT_MATTER_FENCE = "---"
+
+
+class ContentReader:
+    """Reads one project's content folder into a Document, collecting problems as it goes."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.root = settings.content
+        self.problems = Problems()
+        self.parser = make_parser(settings.allow_raw_html)
+        self.sandbox = Sandbox([settings.content, settings.templates], settings.allow_remote_resources)
+        self.anchors: set[str] = set()
+        self.internal_links: list[tuple[Path, int | None, str]] = []
+
+    def read(self) -> m.Document:
+        index_path = self.root / "index.md"
+        if not self.root.is_dir():
+            self.problems.add(self.root, None, "content folder not found")
+            self.problems.raise_if_any()
+        data = self.read_data_files()
+        meta, intro = self.read_index(index_path)
+        sections = self.read_sections()
+        self.check_internal_links()
+        self.problems.raise_if_any()
+        return m.Document(meta=meta, intro=intro, sections=tuple(sections), data=data, root=self.root)
+
+    # files -----------------------------------------------------------------
+
+    def read_text(self, path: Path) -> str | None:
+        """The file as text, or None after recording why it cannot be read."""
+        try:
+            size = path.stat().st_size
+            if size > self.settings.max_file_bytes:
+                self.problems.add(path, None, f"file is {size} bytes, over the limit of {self.settings.max_file_bytes} "
+                                  "(raise max_file_bytes in pressroom.yaml)")
+                return None
+            raw = path.read_bytes()
+        except OSError as error:
+            self.problems.add(path, None, f"cannot read file: {error.strerror}")
+            return None
+        if b"\x00" in raw:
+            self.problems.add(path, None, "not a text file (it contains NUL bytes)")
+            return None
+        try:
+            return raw.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            self.problems.add(path, line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8")
+            return None
+
+    def read_front_matter(self, path: Path, text: str, schema):
+        """Split `text` into validated front matter and body; returns (front matter, body, body line offset)."""
+        lines = text.split("\n")
+        if not lines or lines[0].rstrip() != FRONT_MATTER_FENCE:
+            self.problems.add(path, 1, "front matter: missing; start the file with '---', then 'title: ...', then '---'")
+            return None, text, 0
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FRONT_MATTER_FENCE, "...")), None)
+        if end is None:
+            self.problems.add(path, 1, "front matter: no closing '---' line")
+            return None, "", 0
+        body = "\n".join(lines[end + 1:])
+        try:
+            data, node = load_yaml("\n".join(lines[1:end]), first_line=2)
+        except YamlProblem as error:
+            self.problems.add(path, error.line, f"front matter: {error.message}")
+            return None, body, end + 1
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            self.problems.add(path, 2, "front matter: must be 'key: value' lines")
+            return None, body, end + 1
+        return validate(schema, data, node, path, 2, self.problems), body, end + 1
+
+    def read_body(self, path: Path, text: str, line_offset: int, min_heading_level: int) -> m.Body:
+        def resolve_image(src: str, alt: str, title: str, line: int | None) -> m.Image:
+            return self.resolve_image(path, line, src, alt, title)
+
+        reader = BodyReader(self.parser, line_offset, resolve_image, self.anchors, min_heading_level)
+        try:
+            body = reader.read(text)
+        except RecursionError:
+            self.problems.add(path, None, "Markdown nested too deeply")
+            return m.Body()
+        self.internal_links.extend((path, line, url) for url, line in reader.internal_links)
+        return body
+
+    def resolve_image(self, path: Path, line: int | None, src: str, alt: str, title: str) -> m.Image:
+        try:
+            kind, resolved = self.sandbox.classify(src, path.parent)
+        except ResourceRefused as refusal:
+            self.problems.add(path, line, f"image: {refusal}")
+            return m.Image(src, alt, title)
+        if resolved is not None and image_kind(resolved) is None:
+            self.problems.add(path, line, f"image: '{src}' is not a PNG, JPEG, GIF, WebP or SVG image")
+        if not alt:
+            self.problems.add(path, line, f"image: '{src}' has no alt text; write ![what it shows]({src})")
+        return m.Image(src, alt, title, resolved)
+
+    # the parts of a project ------------------------------------------------
+
+    def read_index(self, path: Path) -> tuple[m.Metadata, m.Body]:
+        text = self.read_text(path) if path.is_file() else None
+        if text is None:
+            if not path.is_file():
+                self.problems.add(path, None, "missing; every project needs content/index.md with a title")
+            return m.Metadata(title=""), m.Body()
+        front, body_text, offset = self.read_front_matter(path, text, IndexFrontMatter)
+        body = self.read_body(path, body_text, offset, min_heading_level=2)
+        if front is None:
+            return m.Metadata(title=""), body
+        cover = None
+        if front.cover_image:
+            cover = self.resolve_image(path, 2, front.cover_image, front.cover_image_alt or front.title, "")
+        meta = m.Metadata(title=front.title, subtitle=front.subtitle, organisation=front.organisation,
+                          date=front.date, lang=front.lang, summary=front.summary,
+                          keywords=tuple(front.keywords), cover_image=cover)
+        return meta, body
+
+    def read_sections(self) -> list[m.Section]:
+        folder = self.root / "sections"
+        sections, seen_slugs, seen_orders = [], {}, {}
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+            section = self.read_section(path)
+            if section is None:
+                continue
+            order = SECTION_NAME.match(path.stem).group("order")
+            for key, seen, what in ((section.slug, seen_slugs, "slug"), (int(order), seen_orders, "order")):
+                if key in seen:
+                    self.problems.add(path, None, f"section: same {what} '{key}' as {seen[key].name}; "
+                                      f"every section needs its own {what}")
+                seen.setdefault(key, path)
+            sections.append(section)
+        if not sections and folder.is_dir():
+            self.problems.add(folder, None, "no sections; add files named like 01-introduction.md")
+        return sections
+
+    def read_section(self, path: Path) -> m.Section | None:
+        name = SECTION_NAME.match(path.stem)
+        if not name:
+            self.problems.add(path, None, "section: file name must start with its order, like 01-title.md")
+            return None
+        text = self.read_text(path)
+        if text is None:
+            return None
+        front, body_text, offset = self.read_front_matter(path, text, SectionFrontMatter)
+        slug = (front.slug if front and front.slug else name.group("slug")).lower()
+        self.anchors.add(slug)
+        body = self.read_body(path, body_text, offset, min_heading_level=2)
+        if not body.blocks:
+            self.problems.add(path, offset + 1, "section: empty; write the section's text below the front matter")
+        if front is None:
+            return None
+        return m.Section(slug=slug, title=front.title, path=path, body=body,
+                         summary=front.summary, pull_quote=front.pull_quote)
+
+    def read_data_files(self) -> dict:
+        folder = self.root / "data"
+        data = {}
+        paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+        for path in paths:
+            text = self.read_text(path)
+            if text is None:
+                continue
+            try:
+                value, node = load_yaml(text)
+            except YamlProblem as error:
+                self.problems.add(path, error.line, error.message)
+                continue
+            schema = DATA_SCHEMAS.get(path.stem)
+            if schema is not None:
+                checked = validate(schema, value, node, path, 1, self.problems)
+                value = _plain(checked)
+            data[path.stem] = value
+        return data
+
+    def check_internal_links(self) -> None:
+        for path, line, url in self.internal_links:
+            if url[1:] not in self.anchors:
+                self.problems.add(path, line, f"link: no heading or section has the anchor '{url}'")
+
+
+def _plain(value):
+    """Validated pydantic values as plain dicts and lists, the form templates expect."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return value.model_dump()
+    return value
+
+
+def read_content(settings: Settings) -> m.Document:
+    """Read and validate the whole content folder; raise ContentError listing every problem."""
+    return ContentReader(settings).read()

@@ -1,0 +1,83 @@
+"""One small exception tree. Library code raises these; only the CLI turns them into exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+REPORT_URL = "the Pressroom issue tracker"
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    path = Path(path)
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = display_path(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+        return f"{where}: {self.message}"
+
+
+class PressroomError(click.ClickException):
+    """A user-facing error: exit code 1, one line `Error: path:line: what is wrong`."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, path: Path | None = None, line: int | None = None):
+        self.problems = [Problem(path, line, message)] if path is not None else []
+        super().__init__(str(self.problems[0]) if self.problems else message)
+
+
+class ContentError(PressroomError):
+    """Every problem found in content/ or templates/, reported together."""
+
+    def __init__(self, problems: list[Problem], folder: str = "content/"):
+        self.problems = list(problems)
+        count = len(self.problems)
+        self.summary = f"{count} error{'s' if count != 1 else ''} in {folder}"
+        click.ClickException.__init__(self, "\n".join(str(p) for p in self.problems))
+
+    def show(self, file=None) -> None:
+        for problem in self.problems:
+            click.echo(f"Error: {problem}", err=True)
+        if len(self.problems) > 1:
+            click.echo(self.summary, err=True)
+
+
+class OutputError(PressroomError):
+    """An output could not be written (folder missing, not writable, locked)."""
+
+
+class Problems:
+    """Collects problems while reading, so all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, path: Path, line: int | None, message: str) -> None:
+        self.items.append(Problem(path, line, message))
+
+    def raise_if_any(self, folder: str = "content/") -> None:
+        if self.items:
+            raise ContentError(self.items, folder)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)

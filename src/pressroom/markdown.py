@@ -1,0 +1,225 @@
+"""Markdown to model: markdown-it-py parses, this module turns its syntax tree into model nodes.
+
+The only place that knows Markdown. Problems (missing images, resources outside the project) are
+reported through a callback with the line they occur on, so the reader can collect them all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.footnote import footnote_plugin
+
+from . import model as m
+
+# (line or None, message) -> None
+ReportProblem = Callable[[int | None, str], None]
+# (src, line) -> resolved Image
+ResolveImage = Callable[[str, str, str, int | None], m.Image]
+
+MAX_NESTING = 40
+
+
+def make_parser(allow_raw_html: bool = False) -> MarkdownIt:
+    """CommonMark plus tables and footnotes; raw HTML is text unless the project allows it."""
+    parser = MarkdownIt("commonmark", {"html": allow_raw_html, "maxNesting": MAX_NESTING})
+    return parser.enable("table").use(footnote_plugin)
+
+
+def slugify(text: str) -> str:
+    """An anchor from heading text, the way Pandoc and GitHub make them (keeps non-Latin letters)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return re.sub(r"[\s]+", "-", text.strip()) or "section"
+
+
+class BodyReader:
+    """Converts one file's parsed Markdown into a model Body."""
+
+    def __init__(self, parser: MarkdownIt, line_offset: int, resolve_image: ResolveImage,
+                 anchors: set[str], min_heading_level: int = 1):
+        self.parser = parser
+        self.line_offset = line_offset
+        self.resolve_image = resolve_image
+        self.anchors = anchors  # shared across the document so anchors stay unique
+        self.min_heading_level = min_heading_level
+        self.footnote_numbers: dict[int, int] = {}
+        self.current_line: int | None = None
+        self.internal_links: list[tuple[str, int | None]] = []  # (url, line), checked once all anchors are known
+
+    def read(self, text: str) -> m.Body:
+        tree = SyntaxTreeNode(self.parser.parse(text))
+        blocks, footnotes = [], []
+        for node in tree.children:
+            if node.type == "footnote_block":
+                footnotes = self._footnotes(node)
+            else:
+                blocks.append(self._block(node))
+        return m.Body(tuple(b for b in blocks if b is not None), tuple(footnotes))
+
+    # blocks ----------------------------------------------------------------
+
+    def _block(self, node: SyntaxTreeNode) -> m.Block | None:
+        if node.map:
+            self.current_line = node.map[0] + 1 + self.line_offset
+        kind = node.type
+        if kind == "paragraph":
+            return m.Paragraph(self._inline_children(node))
+        if kind == "heading":
+            level = max(int(node.tag[1]), self.min_heading_level)
+            children = self._inline_children(node)
+            return m.Heading(level, children, self.unique_anchor(plain_text(children)))
+        if kind in ("code_block", "fence"):
+            language = (node.info or "").split()[0] if node.info else ""
+            return m.CodeBlock(node.content.rstrip("\n"), language)
+        if kind == "blockquote":
+            return m.BlockQuote(self._blocks(node.children))
+        if kind == "bullet_list":
+            return m.BulletList(self._items(node), tight=self._is_tight(node))
+        if kind == "ordered_list":
+            start = int(node.attrs.get("start", 1))
+            return m.OrderedList(self._items(node), start=start, tight=self._is_tight(node))
+        if kind == "table":
+            return self._table(node)
+        if kind == "hr":
+            return m.ThematicBreak()
+        if kind == "html_block":
+            return m.RawHtmlBlock(node.content)
+        raise ValueError(f"unsupported Markdown block: {kind}")  # a parser plugin we did not enable
+
+    def _blocks(self, nodes) -> tuple[m.Block, ...]:
+        return tuple(b for b in (self._block(n) for n in nodes) if b is not None)
+
+    def _items(self, node: SyntaxTreeNode) -> tuple[m.ListItem, ...]:
+        return tuple(m.ListItem(self._blocks(item.children)) for item in node.children)
+
+    @staticmethod
+    def _is_tight(node: SyntaxTreeNode) -> bool:
+        return all(p.hidden for item in node.children for p in item.children if p.type == "paragraph")
+
+    def _table(self, node: SyntaxTreeNode) -> m.Table:
+        rows = [tr for section in node.children for tr in section.children]
+        header_row, body_rows = rows[0], rows[1:]
+        alignments = tuple(_alignment(cell) for cell in header_row.children)
+        header = tuple(self._inline_children(cell) for cell in header_row.children)
+        body = tuple(tuple(self._inline_children(cell) for cell in tr.children) for tr in body_rows)
+        return m.Table(alignments, header, body)
+
+    def _footnotes(self, block: SyntaxTreeNode) -> list[m.Footnote]:
+        by_number = {}
+        for note in block.children:
+            number = self.footnote_numbers.get(note.meta["id"])
+            if number is None:  # defined but never referenced: markdown-it drops these too
+                continue
+            by_number[number] = m.Footnote(number, self._blocks(note.children))
+        return [by_number[n] for n in sorted(by_number)]
+
+    # inlines ---------------------------------------------------------------
+
+    def _inline_children(self, node: SyntaxTreeNode) -> tuple[m.Inline, ...]:
+        inlines = []
+        for child in node.children:
+            if child.type == "inline":
+                inlines.extend(self._inlines(child.children))
+        return tuple(inlines)
+
+    def _inlines(self, nodes) -> list[m.Inline]:
+        out: list[m.Inline] = []
+        for node in nodes:
+            inline = self._inline(node)
+            if inline is None:
+                continue
+            if isinstance(inline, m.Text) and out and isinstance(out[-1], m.Text):
+                out[-1] = m.Text(out[-1].text + inline.text)
+            else:
+                out.append(inline)
+        return out
+
+    def _inline(self, node: SyntaxTreeNode) -> m.Inline | None:
+        kind = node.type
+        if kind == "text":
+            return m.Text(node.content)
+        if kind == "softbreak":
+            return m.SoftBreak()
+        if kind == "hardbreak":
+            return m.LineBreak()
+        if kind == "em":
+            return m.Emph(tuple(self._inlines(node.children)))
+        if kind == "strong":
+            return m.Strong(tuple(self._inlines(node.children)))
+        if kind == "code_inline":
+            return m.Code(node.content)
+        if kind == "link":
+            if str(node.attrs.get("href", "")).startswith("#"):
+                self.internal_links.append((str(node.attrs["href"]), self.current_line))
+            return m.Link(str(node.attrs.get("href", "")), tuple(self._inlines(node.children)),
+                          str(node.attrs.get("title", "") or ""))
+        if kind == "image":
+            alt = plain_text(self._inlines(node.children))
+            return self.resolve_image(str(node.attrs.get("src", "")), alt,
+                                      str(node.attrs.get("title", "") or ""), self.current_line)
+        if kind == "html_inline":
+            return m.RawHtml(node.content)
+        if kind == "footnote_ref":
+            note_id = node.meta["id"]
+            number = self.footnote_numbers.setdefault(note_id, len(self.footnote_numbers) + 1)
+            return m.FootnoteRef(number)
+        if kind == "footnote_anchor":
+            return None  # the back-link arrow; writers make their own
+        raise ValueError(f"unsupported Markdown inline: {kind}")
+
+    def unique_anchor(self, text: str) -> str:
+        base = slugify(text)
+        anchor, n = base, 1
+        while anchor in self.anchors:
+            anchor = f"{base}-{n}"
+            n += 1
+        self.anchors.add(anchor)
+        return anchor
+
+
+def _alignment(cell: SyntaxTreeNode) -> str:
+    style = str(cell.attrs.get("style", ""))
+    return style.removeprefix("text-align:") if style.startswith("text-align:") else ""
+
+
+def plain_text(inlines) -> str:
+    """The text of inline nodes, without markup (for alt text, anchors, outlines)."""
+    parts = []
+    for node in inlines:
+        if isinstance(node, (m.Text, m.Code)):
+            parts.append(node.text)
+        elif isinstance(node, (m.Emph, m.Strong, m.Link)):
+            parts.append(plain_text(node.children))
+        elif isinstance(node, (m.SoftBreak, m.LineBreak)):
+            parts.append(" ")
+        elif isinstance(node, m.Image):
+            parts.append(node.alt)
+        elif isinstance(node, m.RawHtml):
+            parts.append(node.html)
+    return "".join(parts)
+
+
+def walk_inlines(blocks):
+    """Every inline node in the blocks, depth first (for checks such as internal links)."""
+    for block in blocks:
+        if isinstance(block, (m.Paragraph, m.Heading)):
+            yield from _walk(block.children)
+        elif isinstance(block, (m.BlockQuote, m.ListItem, m.Footnote)):
+            yield from walk_inlines(block.children)
+        elif isinstance(block, (m.BulletList, m.OrderedList)):
+            yield from walk_inlines(block.items)
+        elif isinstance(block, m.Table):
+            for cell in block.header + tuple(c for row in block.rows for c in row):
+                yield from _walk(cell)
+
+
+def _walk(inlines):
+    for node in inlines:
+        yield node
+        if isinstance(node, (m.Emph, m.Strong, m.Link)):
+            yield from _walk(node.children)

@@ -1,0 +1,190 @@
+"""The content contract as pydantic models: front matter, data files and the project config.
+
+`validate(schema, data, ...)` turns pydantic's errors into located one-line problems
+(`field: what is wrong`), suggesting the closest known key for a misspelt one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import typing
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+
+from .errors import Problems
+from .yamlfile import YamlProblem, line_of, load_yaml
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IndexFrontMatter(Strict):
+    title: RequiredText
+    subtitle: Text = ""
+    organisation: Text = ""
+    date: dt.date | None = None
+    lang: LanguageTag = "en"
+    summary: Text = ""
+    keywords: list[RequiredText] = []
+    cover_image: Text = ""
+    cover_image_alt: Text = ""
+
+
+class SectionFrontMatter(Strict):
+    title: RequiredText
+    slug: Slug | None = None
+    summary: Text = ""
+    pull_quote: Text = ""
+
+
+class Institution(Strict):
+    name: RequiredText
+    role: RequiredText
+    section: Slug | None = None
+
+
+class GlossaryTerm(Strict):
+    term: RequiredText
+    definition: RequiredText
+    section: Slug | None = None
+
+
+class Person(Strict):
+    name: RequiredText
+    email: Text = ""
+
+
+class Grant(Strict):
+    amount: Decimal = Field(gt=0)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class ReportingPeriod(Strict):
+    start: dt.date
+    end: dt.date
+
+
+class Funder(Strict):
+    slug: Slug
+    name: RequiredText
+    contact: Person
+    grant: Grant
+    programme: RequiredText
+    period: ReportingPeriod
+    sample: bool = False
+
+
+class Contact(Strict):
+    organisation: RequiredText
+    email: Text = ""
+    website: Text = ""
+    address: Text = ""
+    how_to_help: list[RequiredText] = []
+    sample: bool = False
+
+
+class ProjectConfig(Strict):
+    content: Path | None = None
+    templates: Path | None = None
+    out: Path | None = None
+    paper: Literal["A4", "Letter", "A5"] | None = None
+    print_marks: bool | None = None
+    pdf_variant: Literal["plain", "pdf/ua-1", "pdf/a-3b"] | None = None
+    allow_raw_html: bool | None = None
+    allow_remote_resources: bool | None = None
+    max_file_bytes: int | None = Field(default=None, gt=0)
+
+
+# content/data/<stem>.yaml files with a known shape; other stems are passed to templates unchecked.
+DATA_SCHEMAS: dict[str, Any] = {
+    "institutions": list[Institution],
+    "glossary": list[GlossaryTerm],
+    "funders": list[Funder],
+    "contact": Contact,
+}
+
+
+def validate(schema, data, node, path: Path, first_line: int, problems: Problems):
+    """Validate `data` against `schema`; record each error at its line; return the value or None."""
+    try:
+        return TypeAdapter(schema).validate_python(data)
+    except ValidationError as error:
+        for item in error.errors():
+            loc = tuple(item["loc"])
+            line = line_of(node, loc, first_line)
+            problems.add(path, line, describe_error(schema, loc, item))
+        return None
+
+
+def describe_error(schema, loc: tuple, item: dict) -> str:
+    field = ".".join(str(p) for p in loc if not isinstance(p, int)) or "value"
+    kind = item["type"]
+    if kind == "missing":
+        return f"{field}: required field is missing"
+    if kind == "extra_forbidden":
+        known = known_keys(schema, loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (known keys: {', '.join(known)})"
+        return f"{field}: unknown key{suggestion}"
+    if kind == "string_pattern_mismatch" and field.split(".")[-1] in ("slug", "section"):
+        return f"{field}: must be lower-case letters, digits and hyphens, got {item['input']!r}"
+    if kind == "string_too_short":
+        return f"{field}: must not be empty"
+    message = item["msg"]
+    message = message[0].lower() + message[1:]
+    return f"{field}: {message}, got {_short(item.get('input'))}"
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def known_keys(schema, loc: tuple) -> list[str]:
+    """The keys a mapping at `loc` inside `schema` may have."""
+    current = schema
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else Any
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            current = current.model_fields[part].annotation
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation):
+    """Strip Optional[...] / X | None down to the model or list inside."""
+    args = typing.get_args(annotation)
+    if args and type(None) in args:
+        return next(a for a in args if a is not type(None))
+    return annotation
+
+
+def read_project_config(path: Path) -> dict:
+    """The settings in pressroom.yaml, validated; raises ContentError on any problem."""
+    problems = Problems()
+    try:
+        data, node = load_yaml(path.read_text(encoding="utf-8"))
+    except YamlProblem as error:
+        problems.add(path, error.line, error.message)
+        problems.raise_if_any(str(path))
+    except (OSError, UnicodeDecodeError) as error:
+        problems.add(path, None, f"cannot read: {error}")
+        problems.raise_if_any(str(path))
+    config = validate(ProjectConfig, data or {}, node, path, 1, problems)
+    problems.raise_if_any(str(path))
+    return config.model_dump(exclude_none=True)

@@ -1,0 +1,1 @@
+"""One writer per output format. Each imports its heavy library itself, only when it runs."""

@@ -1,0 +1,179 @@
+"""The WordprocessingML that python-docx has no API for: hyperlinks, fields, numbering, bookmarks,
+alt text, reproducible packaging. Small functions over lxml elements, kept apart from the writer."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+BULLET_ABSTRACT_ID = 9001
+DECIMAL_ABSTRACT_ID = 9002
+LIST_INDENT_TWIPS = 360
+BULLET_GLYPHS = ("\u2022", "\u25e6", "\u25aa")
+
+
+def element(tag: str, **attributes) -> OxmlElement:
+    """A new element; attribute names are given without the w: prefix."""
+    node = OxmlElement(tag)
+    for name, value in attributes.items():
+        node.set(qn(f"w:{name}"), str(value))
+    return node
+
+
+def set_paragraph_style(p, style_id: str) -> None:
+    p.get_or_add_pPr().get_or_add_pStyle().set(qn("w:val"), style_id)
+
+
+def set_numbering(p, num_id: int, level: int) -> None:
+    pPr = p.get_or_add_pPr()
+    numPr = pPr.get_or_add_numPr()
+    numPr.get_or_add_ilvl().val = level
+    numPr.get_or_add_numId().val = num_id
+
+
+def add_hyperlink(paragraph, url: str | None = None, anchor: str | None = None):
+    """A w:hyperlink in the paragraph, external (relationship) or internal (bookmark); returns it."""
+    link = OxmlElement("w:hyperlink")
+    if url is not None:
+        link.set(qn("r:id"), paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True))
+    if anchor is not None:
+        link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    paragraph._p.append(link)
+    return link
+
+
+def add_bookmark(p, name: str, bookmark_id: int) -> None:
+    """Wrap the paragraph's content in a bookmark (the target of internal links and TOC entries)."""
+    start = element("w:bookmarkStart", id=bookmark_id, name=name)
+    pPr = p.pPr
+    if pPr is not None:
+        pPr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(element("w:bookmarkEnd", id=bookmark_id))
+
+
+def add_field(p, instruction: str, cached_runs) -> None:
+    """A complex field: begin, instruction, separate, the cached result runs, end."""
+    p.append(_field_char("begin"))
+    run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run.append(instr)
+    p.append(run)
+    p.append(_field_char("separate"))
+    for cached in cached_runs:
+        p.append(cached)
+    p.append(_field_char("end"))
+
+
+def _field_char(kind: str):
+    run = OxmlElement("w:r")
+    run.append(element("w:fldChar", fldCharType=kind))
+    return run
+
+
+def text_run(text: str):
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    return run
+
+
+def ensure_list_definitions(numbering) -> None:
+    """Add the bullet and decimal abstract numbering definitions once per document."""
+    existing = {a.get(qn("w:abstractNumId")) for a in numbering.findall(qn("w:abstractNum"))}
+    for abstract_id, kind in ((BULLET_ABSTRACT_ID, "bullet"), (DECIMAL_ABSTRACT_ID, "decimal")):
+        if str(abstract_id) in existing:
+            continue
+        abstract = element("w:abstractNum", abstractNumId=abstract_id)
+        abstract.append(element("w:multiLevelType", val="hybridMultilevel"))
+        for level in range(9):
+            abstract.append(_list_level(level, kind))
+        first_num = numbering.find(qn("w:num"))  # abstractNums must precede nums (schema order)
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            numbering.append(abstract)
+
+
+def _list_level(level: int, kind: str):
+    lvl = element("w:lvl", ilvl=level)
+    lvl.append(element("w:start", val=1))
+    if kind == "bullet":
+        lvl.append(element("w:numFmt", val="bullet"))
+        lvl.append(element("w:lvlText", val=BULLET_GLYPHS[level % len(BULLET_GLYPHS)]))
+    else:
+        lvl.append(element("w:numFmt", val=("decimal", "lowerLetter", "lowerRoman")[level % 3]))
+        lvl.append(element("w:lvlText", val=f"%{level + 1}."))
+    lvl.append(element("w:lvlJc", val="left"))
+    pPr = OxmlElement("w:pPr")
+    indent = LIST_INDENT_TWIPS * (level + 1)
+    pPr.append(element("w:ind", left=indent, hanging=LIST_INDENT_TWIPS))
+    lvl.append(pPr)
+    return lvl
+
+
+def add_list_instance(numbering, ordered: bool, start: int) -> int:
+    """A new w:num over the shared definition; ordered lists restart at `start`. Returns its numId."""
+    ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
+    num_id = max(ids, default=0) + 1
+    num = element("w:num", numId=num_id)
+    num.append(element("w:abstractNumId", val=DECIMAL_ABSTRACT_ID if ordered else BULLET_ABSTRACT_ID))
+    if ordered:
+        override = element("w:lvlOverride", ilvl=0)
+        override.append(element("w:startOverride", val=start))
+        num.append(override)
+    numbering.append(num)
+    return num_id
+
+
+def set_alt_text(inline_shape, alt: str, title: str = "") -> None:
+    doc_pr = inline_shape._inline.docPr
+    doc_pr.set("descr", alt)
+    if title:
+        doc_pr.set("title", title)
+
+
+def mark_header_row(row) -> None:
+    """Repeat the row at the top of every page the table spans."""
+    row._tr.get_or_add_trPr().append(element("w:tblHeader"))
+
+
+def normalised_zip(data: bytes, date_time: tuple) -> bytes:
+    """The same package with fixed entry times and order, so identical input gives identical bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = source.namelist()
+        ordered = ["[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+def set_default_language(styles, lang: str) -> None:
+    """Declare the document language on the default run properties (what Word's proofing uses)."""
+    rPr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault"))
+    if rPr_default is None:
+        return
+    rPr = rPr_default.find(qn("w:rPr"))
+    if rPr is None:
+        rPr = OxmlElement("w:rPr")
+        rPr_default.append(rPr)
+    lang_element = rPr.find(qn("w:lang"))
+    if lang_element is None:
+        lang_element = OxmlElement("w:lang")
+        rPr.append(lang_element)
+    lang_element.set(qn("w:val"), lang)

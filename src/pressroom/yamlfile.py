@@ -1,0 +1,77 @@
+"""Safe YAML loading that remembers where every value came from, so errors can name the line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+# A YAML file may reuse anchors, but not expand into more nodes than this (the "billion laughs" attack).
+MAX_EXPANDED_NODES = 100_000
+
+
+class YamlProblem(Exception):
+    """Malformed or oversized YAML, with the 1-based line it was found on."""
+
+    def __init__(self, line: int | None, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def load_yaml(text: str, first_line: int = 1) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML safely; return the data and its node tree (for line look-ups)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _check_expansion(node, first_line)
+        return loader.construct_document(node), node
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else None
+        raise YamlProblem(line, f"YAML: {error.problem or error}") from None
+    except yaml.YAMLError as error:
+        raise YamlProblem(None, f"YAML: {error}") from None
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, first_line: int) -> None:
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key not in sizes:
+            sizes[key] = 0  # a recursive alias counts once
+            if isinstance(node, yaml.MappingNode):
+                sizes[key] = 1 + sum(size(k) + size(v) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                sizes[key] = 1 + sum(size(v) for v in node.value)
+            else:
+                sizes[key] = 1
+        return sizes[key]
+
+    if size(root) > MAX_EXPANDED_NODES:
+        raise YamlProblem(root.start_mark.line + first_line,
+                          f"YAML: aliases expand to more than {MAX_EXPANDED_NODES} values; write the data out instead")
+
+
+def line_of(node: yaml.Node | None, loc: tuple, first_line: int = 1) -> int | None:
+    """The line of the value at `loc` (keys and list indexes); the nearest existing parent if absent."""
+    if node is None:
+        return None
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    child = key if part == loc[-1] else value
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + first_line

@@ -1,0 +1,78 @@
+"""The real content, built end to end and read back from both outputs."""
+
+from __future__ import annotations
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from pressroom.build import BuildRequest, build
+from pressroom.content import read_content
+from pressroom.markdown import plain_text
+from pressroom import model as m
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from conftest import REPO, Project
+    import shutil
+
+    project = Project(tmp_path_factory.mktemp("real"))
+    shutil.copytree(REPO / "content", project.content)
+    build(project.settings, BuildRequest.for_target("all"))
+    return project, read_content(project.settings)
+
+
+def paragraphs_of(document):
+    bodies = [document.intro] + [s.body for s in document.sections]
+    return [plain_text(b.children) for body in bodies for b in body.blocks if isinstance(b, m.Paragraph)]
+
+
+def squash(text: str) -> str:
+    return " ".join(text.replace("\u2010\n", "").replace("-\n", "").split())
+
+
+def test_pdf_has_every_title_and_paragraph_in_order(built):
+    project, document = built
+    text = squash(" ".join(p.extract_text() for p in PdfReader(project.out / "brochure.pdf").pages))
+    position = 0
+    for section in document.sections:
+        assert section.title in text
+    for paragraph in paragraphs_of(document):
+        found = text.find(squash(paragraph), position)
+        assert found >= 0, paragraph[:60]
+        position = found
+
+
+def test_pdf_emphasised_terms_are_in_an_italic_font(built):
+    project, _ = built
+    italic_text = []
+
+    def visit(text, cm, tm, font, size):
+        if font and "Italic" in str(font.get("/BaseFont", "")):
+            italic_text.append(text)
+
+    for page in PdfReader(project.out / "brochure.pdf").pages:
+        page.extract_text(visitor_text=visit)
+    italic = squash(" ".join(italic_text))
+    for term in ("Pediatric Oncology", "Precision Medicine", "Immunotherapy"):
+        assert term in italic
+
+
+def test_docx_has_every_title_and_paragraph_in_order_with_heading_styles(built):
+    project, document = built
+    report = docx.Document(str(project.out / "report.docx"))
+    body = [(p.style.name, p.text) for p in report.paragraphs]
+    headings = [t for s, t in body if s == "Heading 1"]
+    assert [s.title for s in document.sections] == [h for h in headings if h in {s.title for s in document.sections}]
+    texts = [t for _, t in body]
+    position = 0
+    for paragraph in paragraphs_of(document):
+        position = texts.index(paragraph, position)
+
+
+def test_docx_emphasised_terms_are_italic(built):
+    project, _ = built
+    report = docx.Document(str(project.out / "report.docx"))
+    italic = {r.text for p in report.paragraphs for r in p.runs if r.italic}
+    assert {"Pediatric Oncology", "Precision Medicine", "Immunotherapy"} <= italic

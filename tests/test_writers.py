@@ -1,0 +1,78 @@
+"""Both writers on a small input that uses every CommonMark construct: each comes out with its text."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from pressroom.build import render_report
+from pressroom.content import read_content
+from pressroom.writers.pdf import render_brochure_html, write_brochure
+
+from markdown_sample import EVERY_CONSTRUCT
+
+EXPECTED_TEXTS = ["A paragraph with", "emphasis", "strong", "inline code", "web link", "after it.",
+                  "A Sub Heading", "A quoted paragraph.", "bullet one", "nested ordered", "third item",
+                  'print("code block")', "cell a", "cell b", "<b>raw html</b>", "The footnote text."]
+
+
+@pytest.fixture
+def document(project):
+    project.write("content/sections/01-first.md", EVERY_CONSTRUCT)
+    return read_content(project.settings)
+
+
+def test_html_has_every_construct_and_escapes_raw_html(document, project):
+    html = render_brochure_html(document, project.settings)
+    for fragment in ("<em>emphasis</em>", "<strong>strong</strong>", "<code>inline code</code>",
+                     '<a href="https://example.org/page" title="Example">web link</a>', "<br>",
+                     '<h2 id="a-sub-heading">', "<blockquote>", "<ol start=\"3\">", "<ul>",
+                     '<pre><code class="language-python">', '<th style="text-align: left">Left</th>',
+                     '<td style="text-align: right">cell b</td>', "<hr>", "&lt;b&gt;raw html&lt;/b&gt;",
+                     '<a href="#a-sub-heading">', 'role="doc-noteref"', '<html lang="en" dir="ltr">'):
+        assert fragment in html
+
+
+def test_pdf_contains_every_construct_text(document, project):
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(write_brochure(document, project.settings))).pages)
+    for expected in EXPECTED_TEXTS:
+        assert expected in text, expected
+
+
+def test_docx_contains_every_construct_with_styles(document, project):
+    report = docx.Document(io.BytesIO(render_report(document, project.settings)))
+    paragraphs = [(p.style.name, p.text) for p in report.paragraphs]
+    texts = "\n".join(t for _, t in paragraphs) + "\n".join(
+        c.text for t in report.tables for row in t.rows for c in row.cells)
+    for expected in EXPECTED_TEXTS:
+        assert expected in texts, expected
+    assert ("Heading 2", "A Sub Heading") in paragraphs
+    assert ("Quote", "A quoted paragraph.") in paragraphs
+    assert ("List Bullet", "bullet one") in paragraphs
+    assert ("List Number", "nested ordered") in paragraphs
+    assert ("Source Code", 'print("code block")') in paragraphs
+    emphasis = [r for p in report.paragraphs for r in p.runs if r.text == "emphasis"]
+    assert emphasis and emphasis[0].italic
+    strong = [r for p in report.paragraphs for r in p.runs if r.text == "strong"]
+    assert strong and strong[0].bold
+
+
+def test_docx_lists_use_real_numbering_that_restarts(document, project):
+    report = docx.Document(io.BytesIO(render_report(document, project.settings)))
+    numbered = {p.text: p._p.pPr.numPr for p in report.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None}
+    assert numbered["nested ordered"].ilvl.val == 1
+    assert numbered["bullet one"].ilvl.val == 0
+    third = numbered["third item"].numId.val
+    assert third != numbered["nested ordered"].numId.val
+    numbering = report.part.numbering_part.element
+    num = next(n for n in numbering.num_lst if n.numId == third)
+    assert num.xpath("./w:lvlOverride/w:startOverride/@w:val") == ["3"]
+
+
+def test_docx_declares_language(document, project):
+    report = docx.Document(io.BytesIO(render_report(document, project.settings)))
+    assert report.core_properties.language == "en"
+    assert report.styles.element.xpath("//w:docDefaults//w:lang/@w:val") == ["en"]
