@@ -79,3 +79,6 @@ clean: ## Remove build/ (keeps .venv)
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+bench: $(INSTALLED) ## Time builds against Pandoc on 100 and 1000 copies of the article
+	$(BIN)/python tests/benchmark.py
