@@ -66,7 +66,7 @@ def test_all_problems_are_collected_before_stopping(project):
 def test_not_utf8_names_the_line(project):
     (project.content / "sections" / "01-first.md").write_bytes(b"---\ntitle: A\n---\ncaf\xe9\n")
     assert problems(project) == [
-        "content/sections/01-first.md:4: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]
+        "content/sections/01-first.md:4: file: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]
 
 
 def test_missing_image_and_broken_internal_link(project):
@@ -85,6 +85,24 @@ def test_internal_links_to_sections_and_headings_are_valid(project):
 def test_duplicate_slugs_and_orders(project):
     project.write("content/sections/02-first.md", "---\ntitle: Again\n---\nBody.\n")
     assert problems(project) == [
-        "content/sections/02-first.md: section: same slug 'first' as 01-first.md; every section needs its own slug",
-        "content/sections/02-second.md: section: same order '2' as 02-first.md; every section needs its own order",
+        "content/sections/02-first.md:1: section: same slug 'first' as 01-first.md; every section needs its own slug",
+        "content/sections/02-second.md:1: section: same order '2' as 02-first.md; every section needs its own order",
     ]
+
+
+def test_duplicate_slug_from_front_matter_names_its_line(project):
+    project.write("content/sections/03-third.md", "---\ntitle: Third\nslug: first\n---\nBody.\n")
+    assert problems(project) == [
+        "content/sections/03-third.md:3: section: same slug 'first' as 01-first.md; every section needs its own slug"]
+
+
+def test_data_item_naming_a_missing_section(project):
+    project.write("content/data/glossary.yaml", "- term: A\n  definition: B\n  section: first\n"
+                  "- term: C\n  definition: D\n  section: thrid\n")
+    assert problems(project) == [
+        "content/data/glossary.yaml:6: section: no section has the slug 'thrid' (known: first, second)"]
+
+
+def test_cover_image_problem_names_the_cover_image_line(project):
+    project.write("content/index.md", "---\ntitle: T\nsubtitle: S\ncover_image: assets/none.png\n---\nIntro.\n")
+    assert problems(project) == ["content/index.md:4: image: 'assets/none.png' does not exist"]

@@ -5,14 +5,18 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
 from .config import Settings
-from .content import read_content
-from .errors import OutputError, PressroomError
+from .content import ContentReader
+from .errors import OutputError, PressroomError, Problems, display_path
+from .sandbox import check_template_folder
+from .templates import check_template_syntax
 
 LOCK_FILE = ".pressroom.lock"
 REPORTS_FOLDER = "reports"
@@ -39,21 +43,54 @@ class BuildRequest:
 
 
 def build(settings: Settings, request: BuildRequest = BuildRequest()) -> list[Path]:
-    """Read the content once and write every requested output; returns the paths written."""
-    document = read_content(settings)
-    editions = select_funders(document, request.funders)
-    written = []
-    with locked_output(settings.out):
-        if request.brochure:
-            from .writers.pdf import write_brochure
+    """Validate everything, render every requested output in memory, then put them all in place.
 
-            written.append(write_atomic(settings.out / "brochure.pdf", write_brochure(document, settings)))
-        if request.report:
-            written.append(write_atomic(settings.out / "report.docx", render_report(document, settings)))
-        for funder in editions:
-            target = settings.out / REPORTS_FOLDER / f"{funder['slug']}.docx"
-            written.append(write_atomic(target, render_report(document, settings, funder)))
-    return written
+    Nothing in the output folder changes until every output has rendered, so a failed or interrupted
+    build leaves the last good outputs as they were.
+    """
+    document = validate(settings)
+    editions = select_funders(document, request.funders)
+    with output_folder(settings.out) as lock:
+        outputs = render_outputs(document, settings, request, editions)
+        with lock():
+            return write_all(outputs)
+
+
+def render_outputs(document: m.Document, settings: Settings, request: BuildRequest,
+                   editions: list[dict]) -> list[tuple[Path, bytes]]:
+    """Every requested output as (target path, bytes), nothing written yet."""
+    outputs = []
+    if request.brochure:
+        from .writers.pdf import write_brochure
+
+        outputs.append((settings.out / "brochure.pdf", write_brochure(document, settings)))
+    if request.report:
+        outputs.append((settings.out / "report.docx", render_report(document, settings)))
+    for funder in editions:
+        target = settings.out / REPORTS_FOLDER / f"{funder['slug']}.docx"
+        outputs.append((target, render_report(document, settings, funder)))
+    return outputs
+
+
+def validate(settings: Settings) -> m.Document:
+    """Read content/ and check templates/; raise one ContentError listing every problem in both."""
+    reader = ContentReader(settings)
+    document = reader.read(raise_problems=False)
+    problems = reader.problems
+    check_template_syntax(settings.templates, problems.add)
+    check_template_folder(settings.templates, reader.sandbox, problems.add)
+    problems.raise_if_any(_folders_named(problems, settings))
+    return document
+
+
+def _folders_named(problems: Problems, settings: Settings) -> str:
+    """`content/`, `templates/` or both: where the problems are, for the count line."""
+    templates = settings.templates.resolve()
+    in_templates = {p.path.resolve().is_relative_to(templates) for p in problems.items}
+    names = [f"{settings.content.name}/"] if False in in_templates else []
+    if True in in_templates:
+        names.append(f"{settings.templates.name}/")
+    return " and ".join(names)
 
 
 def check(settings: Settings) -> m.Document:
@@ -61,7 +98,7 @@ def check(settings: Settings) -> m.Document:
     from .report import plan_report
     from .writers.pdf import render_brochure_html
 
-    document = read_content(settings)
+    document = validate(settings)
     render_brochure_html(document, settings)
     for funder in [None, *select_funders(document, ())]:
         plan_report(document, settings, funder)
@@ -93,29 +130,72 @@ def select_funders(document: m.Document, slugs: tuple[str, ...] | None) -> list[
 
 
 @contextlib.contextmanager
-def locked_output(folder: Path):
-    """Create the output folder and hold an exclusive lock on it, so concurrent builds take turns."""
+def output_folder(folder: Path):
+    """Create the output folder (failing early and clearly); yields `lock`, a context that holds it.
+
+    The lock is an exclusive flock on a file in the folder, so concurrent builds of one project take
+    turns putting their outputs in place, and a build can safely clear temporary files a killed one left.
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle = open(folder / LOCK_FILE, "a")
     except OSError as error:
-        raise OutputError(f"output folder: cannot create or write: {error.strerror}", folder) from None
-    with handle:
+        raise OutputError(f"output folder: cannot create or write it: {_why(error, folder)}", folder) from None
+
+    @contextlib.contextmanager
+    def lock():
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            _remove_leftovers(folder)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
+    with handle:
+        yield lock
 
-def write_atomic(target: Path, data: bytes) -> Path:
-    """Write beside the target, then rename into place: the old file survives any failure."""
+
+def _why(error: OSError, folder: Path) -> str:
+    """An OSError as a reason a person can act on."""
+    if isinstance(error, NotADirectoryError) or (isinstance(error, FileExistsError) and not folder.is_dir()):
+        blocker = next((p for p in [folder, *folder.parents] if p.exists() and not p.is_dir()), folder)
+        return f"'{display_path(blocker)}' is a file, not a folder"
+    return (error.strerror or str(error)).lower()
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Delete temporary files left by a build that was killed outright (we hold the lock)."""
+    for part in [*folder.glob(".*.part"), *(folder / REPORTS_FOLDER).glob(".*.part")]:
+        part.unlink(missing_ok=True)
+
+
+def write_all(outputs: list[tuple[Path, bytes]]) -> list[Path]:
+    """Write every output beside its target, then rename them all into place (the old files survive
+    any failure before the renames, which cannot be interrupted by Ctrl-C)."""
+    temporaries: list[tuple[Path, Path]] = []
+    try:
+        for target, data in outputs:
+            temporaries.append((write_temporary(target, data), target))
+        with _deferred_interrupt():
+            for temporary, target in temporaries:
+                os.replace(temporary, target)
+    except BaseException as error:
+        for temporary, _ in temporaries:
+            temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"cannot write: {_why(error, outputs[0][0].parent)}", outputs[0][0]) from None
+        raise
+    return [target for _, target in temporaries]
+
+
+def write_temporary(target: Path, data: bytes) -> Path:
+    """`data` in a new file beside `target` (same folder, so the rename is atomic), flushed to disk."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", suffix=".part",
                                              delete=False)
     except OSError as error:
-        raise OutputError(f"output folder: cannot write: {error.strerror}", target.parent) from None
+        raise OutputError(f"output folder: cannot write: {_why(error, target.parent)}", target.parent) from None
     temporary = Path(handle.name)
     try:
         with handle:
@@ -123,10 +203,26 @@ def write_atomic(target: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException as error:
+    except BaseException:
         temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise OutputError(f"cannot write: {error.strerror}", target) from None
         raise
-    return target
+    return temporary
+
+
+def write_atomic(target: Path, data: bytes) -> Path:
+    """Write one file beside the target, then rename into place: the old file survives any failure."""
+    return write_all([(target, data)])[0]
+
+
+@contextlib.contextmanager
+def _deferred_interrupt():
+    """Hold Ctrl-C for the few microseconds the renames take, so outputs are replaced all together."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -8,9 +8,13 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .errors import REPORT_URL
 
 EXIT_INTERNAL = 3
-REPORT_HINT = "This is a bug in Pressroom; please report it with the command you ran (use --debug for details)."
+EXIT_INTERRUPTED = 130
+REPORT_HINT = (f"This is a bug in Pressroom, not in your content; please report it on {REPORT_URL} "
+               "with the command you ran and the output of the same command with --debug.")
+INTERRUPTED = "Interrupted; earlier outputs are unchanged."
 
 content_option = click.option("--content", type=click.Path(path_type=Path), default=None,
                               help="Content folder.  [default: ./content]")
@@ -64,13 +68,14 @@ def check(content, templates) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: exit 0 ok, 1 content or template error, 2 usage error, 3 internal fault."""
+    """Entry point: exit 0 ok, 1 content, template or output error, 2 usage error, 3 internal fault,
+    130 interrupted."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         cli.main(args=argv, prog_name="pressroom", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return 130
+    except click.exceptions.Abort:  # click's form of Ctrl-C
+        click.echo(INTERRUPTED, err=True)
+        return EXIT_INTERRUPTED
     except click.ClickException as error:
         if debug:
             raise
@@ -79,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as done:
         return done.exit_code
     except KeyboardInterrupt:
-        click.echo("Interrupted; earlier outputs are unchanged.", err=True)
-        return 130
+        click.echo(INTERRUPTED, err=True)
+        return EXIT_INTERRUPTED
     except Exception as error:  # an internal fault: short message, no traceback unless asked
         if debug:
             raise

@@ -27,7 +27,8 @@ class Settings:
     pdf_variant: str = "plain"
     allow_raw_html: bool = False
     allow_remote_resources: bool = False
-    max_file_bytes: int = 2_000_000
+    max_file_bytes: int = 2_000_000  # each Markdown or YAML file in content/
+    max_image_bytes: int = 20_000_000  # each image embedded in the outputs
 
     def replace(self, **changes) -> Settings:
         """A copy with the given fields changed; None values leave a field as it is."""

@@ -11,13 +11,23 @@ from pathlib import Path
 from . import model as m
 from .config import Settings
 from .errors import Problems
-from .markdown import BodyReader, make_parser
-from .sandbox import ResourceRefused, Sandbox, image_kind
+from .markdown import MAX_NESTING, BodyReader, make_parser
+from .sandbox import ResourceRefused, Sandbox, html_resource_urls, image_problem
 from .schema import DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter, validate
-from .yamlfile import YamlProblem, load_yaml
+from .yamlfile import YamlProblem, line_of, load_yaml
 
 SECTION_NAME = re.compile(r"^(?P<order>\d+)[-_](?P<slug>.+)$")
 FRONT_MATTER_FENCE = "---"
+# data files whose items may name a section (`section: slug`), checked against the sections read
+SECTION_REFERENCES = ("institutions", "glossary")
+
+
+class DataFiles(dict):
+    """content/data/*.yaml by file stem; knows its folder so templates can name a missing file."""
+
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.data_folder = folder
 
 
 class ContentReader:
@@ -31,17 +41,22 @@ class ContentReader:
         self.sandbox = Sandbox([settings.content, settings.templates], settings.allow_remote_resources)
         self.anchors: set[str] = set()
         self.internal_links: list[tuple[Path, int | None, str]] = []
+        self.data_nodes: dict[str, tuple[Path, object]] = {}
 
-    def read(self) -> m.Document:
+    def read(self, raise_problems: bool = True) -> m.Document:
+        """The Document; raises ContentError listing every problem (or leaves them in self.problems)."""
         index_path = self.root / "index.md"
         if not self.root.is_dir():
-            self.problems.add(self.root, None, "content folder not found")
+            self.problems.add(self.root, None, "content folder: not found; pass --content or set content in "
+                              "pressroom.yaml")
             self.problems.raise_if_any()
         data = self.read_data_files()
         meta, intro = self.read_index(index_path)
         sections = self.read_sections()
         self.check_internal_links()
-        self.problems.raise_if_any()
+        self.check_section_references(data, {s.slug for s in sections})
+        if raise_problems:
+            self.problems.raise_if_any()
         return m.Document(meta=meta, intro=intro, sections=tuple(sections), data=data, root=self.root)
 
     # files -----------------------------------------------------------------
@@ -49,27 +64,40 @@ class ContentReader:
     def read_text(self, path: Path) -> str | None:
         """The file as text, or None after recording why it cannot be read."""
         try:
+            self.sandbox.check_local(path, path.name)
+        except ResourceRefused:
+            self.problems.add(path, 1, f"file: is a link to '{path.resolve()}', outside the project; "
+                              "copy the file in instead")
+            return None
+        try:
             size = path.stat().st_size
-            if size > self.settings.max_file_bytes:
-                self.problems.add(path, None, f"file is {size} bytes, over the limit of {self.settings.max_file_bytes} "
-                                  "(raise max_file_bytes in pressroom.yaml)")
+            limit = self.settings.max_file_bytes
+            if size > limit:
+                self.problems.add(path, 1, f"file: is {size} bytes, over the limit of {limit} bytes; split it, "
+                                  "or raise max_file_bytes in pressroom.yaml")
                 return None
             raw = path.read_bytes()
         except OSError as error:
-            self.problems.add(path, None, f"cannot read file: {error.strerror}")
+            self.problems.add(path, 1, f"file: cannot read: {error.strerror}")
             return None
         if b"\x00" in raw:
-            self.problems.add(path, None, "not a text file (it contains NUL bytes)")
+            line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+            self.problems.add(path, line, "file: not a text file (it contains NUL bytes); save it as UTF-8 text")
             return None
         try:
             return raw.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
-            self.problems.add(path, line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8")
+            self.problems.add(path, line, f"file: not valid UTF-8 (byte 0x{raw[error.start]:02x}); "
+                              "save the file as UTF-8")
             return None
 
     def read_front_matter(self, path: Path, text: str, schema):
-        """Split `text` into validated front matter and body; returns (front matter, body, body line offset)."""
+        """Split `text` into validated front matter and body; returns (front matter, body, body line offset).
+
+        The YAML node tree is kept in self.front_node, for the lines of later checks.
+        """
+        self.front_node = None
         lines = text.split("\n")
         if not lines or lines[0].rstrip() != FRONT_MATTER_FENCE:
             self.problems.add(path, 1, "front matter: missing; start the file with '---', then 'title: ...', then '---'")
@@ -89,7 +117,12 @@ class ContentReader:
         if not isinstance(data, dict):
             self.problems.add(path, 2, "front matter: must be 'key: value' lines")
             return None, body, end + 1
+        self.front_node = node
         return validate(schema, data, node, path, 2, self.problems), body, end + 1
+
+    def front_line(self, key: str) -> int:
+        """The line of `key` in the front matter just read (2, its first line, if absent)."""
+        return line_of(self.front_node, (key,), 2) or 2
 
     def read_body(self, path: Path, text: str, line_offset: int, min_heading_level: int) -> m.Body:
         def resolve_image(src: str, alt: str, title: str, line: int | None) -> m.Image:
@@ -99,10 +132,24 @@ class ContentReader:
         try:
             body = reader.read(text)
         except RecursionError:
-            self.problems.add(path, None, "Markdown nested too deeply")
+            self.problems.add(path, reader.current_line, "Markdown: nested too deeply to read; flatten the nesting")
             return m.Body()
+        if reader.too_deep_line is not None:
+            self.problems.add(path, reader.too_deep_line, f"Markdown: nested more than {MAX_NESTING} levels deep "
+                              "(each list counts two); text from here on would be lost, so flatten the nesting")
         self.internal_links.extend((path, line, url) for url, line in reader.internal_links)
+        for html, line in reader.raw_html:
+            self.check_raw_html(path, line, html)
         return body
+
+    def check_raw_html(self, path: Path, line: int | None, html: str) -> None:
+        """Raw HTML (allowed by the project) may still load only what the sandbox allows."""
+        for offset, construct, url in html_resource_urls(html):
+            try:
+                self.sandbox.classify(url.strip(), path.parent)
+            except ResourceRefused as refusal:
+                where = line + offset - 1 if line is not None else None
+                self.problems.add(path, where, f"raw HTML {construct}: {refusal}")
 
     def resolve_image(self, path: Path, line: int | None, src: str, alt: str, title: str) -> m.Image:
         try:
@@ -110,8 +157,10 @@ class ContentReader:
         except ResourceRefused as refusal:
             self.problems.add(path, line, f"image: {refusal}")
             return m.Image(src, alt, title)
-        if resolved is not None and image_kind(resolved) is None:
-            self.problems.add(path, line, f"image: '{src}' is not a PNG, JPEG, GIF, WebP or SVG image")
+        problem = image_problem(resolved, self.settings.max_image_bytes) if resolved is not None else None
+        if problem is not None:
+            self.problems.add(path, line, f"image: '{src}' {problem}")
+            return m.Image(src, alt, title)
         if not alt:
             self.problems.add(path, line, f"image: '{src}' has no alt text; write ![what it shows]({src})")
         return m.Image(src, alt, title, resolved)
@@ -130,7 +179,8 @@ class ContentReader:
             return m.Metadata(title=""), body
         cover = None
         if front.cover_image:
-            cover = self.resolve_image(path, 2, front.cover_image, front.cover_image_alt or front.title, "")
+            cover = self.resolve_image(path, self.front_line("cover_image"), front.cover_image,
+                                       front.cover_image_alt or front.title, "")
         meta = m.Metadata(title=front.title, subtitle=front.subtitle, organisation=front.organisation,
                           date=front.date, lang=front.lang, summary=front.summary,
                           keywords=tuple(front.keywords), cover_image=cover)
@@ -140,42 +190,45 @@ class ContentReader:
         folder = self.root / "sections"
         sections, seen_slugs, seen_orders = [], {}, {}
         for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-            section = self.read_section(path)
+            section, slug_line = self.read_section(path)
             if section is None:
                 continue
             order = SECTION_NAME.match(path.stem).group("order")
-            for key, seen, what in ((section.slug, seen_slugs, "slug"), (int(order), seen_orders, "order")):
+            for key, seen, what, line in ((section.slug, seen_slugs, "slug", slug_line),
+                                          (int(order), seen_orders, "order", 1)):
                 if key in seen:
-                    self.problems.add(path, None, f"section: same {what} '{key}' as {seen[key].name}; "
+                    self.problems.add(path, line, f"section: same {what} '{key}' as {seen[key].name}; "
                                       f"every section needs its own {what}")
                 seen.setdefault(key, path)
             sections.append(section)
         if not sections and folder.is_dir():
-            self.problems.add(folder, None, "no sections; add files named like 01-introduction.md")
+            self.problems.add(folder, None, "sections: none found; add files named like 01-introduction.md")
         return sections
 
-    def read_section(self, path: Path) -> m.Section | None:
+    def read_section(self, path: Path) -> tuple[m.Section | None, int]:
+        """The section and the line its slug comes from (1: the file name)."""
         name = SECTION_NAME.match(path.stem)
         if not name:
-            self.problems.add(path, None, "section: file name must start with its order, like 01-title.md")
-            return None
+            self.problems.add(path, 1, "section: file name must start with its order, like 01-title.md")
+            return None, 1
         text = self.read_text(path)
         if text is None:
-            return None
+            return None, 1
         front, body_text, offset = self.read_front_matter(path, text, SectionFrontMatter)
         slug = (front.slug if front and front.slug else name.group("slug")).lower()
+        slug_line = self.front_line("slug") if front and front.slug else 1
         self.anchors.add(slug)
         body = self.read_body(path, body_text, offset, min_heading_level=2)
         if not body.blocks:
             self.problems.add(path, offset + 1, "section: empty; write the section's text below the front matter")
         if front is None:
-            return None
+            return None, slug_line
         return m.Section(slug=slug, title=front.title, path=path, body=body,
-                         summary=front.summary, pull_quote=front.pull_quote)
+                         summary=front.summary, pull_quote=front.pull_quote), slug_line
 
     def read_data_files(self) -> dict:
         folder = self.root / "data"
-        data = {}
+        data = DataFiles(folder)
         paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
         for path in paths:
             text = self.read_text(path)
@@ -186,6 +239,7 @@ class ContentReader:
             except YamlProblem as error:
                 self.problems.add(path, error.line, error.message)
                 continue
+            self.data_nodes[path.stem] = (path, node)
             schema = DATA_SCHEMAS.get(path.stem)
             if schema is not None:
                 checked = validate(schema, value, node, path, 1, self.problems)
@@ -197,6 +251,19 @@ class ContentReader:
         for path, line, url in self.internal_links:
             if url[1:] not in self.anchors:
                 self.problems.add(path, line, f"link: no heading or section has the anchor '{url}'")
+
+    def check_section_references(self, data: dict, slugs: set[str]) -> None:
+        """`section: slug` in institutions and glossary items must name a section that exists."""
+        for stem in SECTION_REFERENCES:
+            if stem not in self.data_nodes or not isinstance(data.get(stem), list):
+                continue
+            path, node = self.data_nodes[stem]
+            for index, item in enumerate(data[stem]):
+                slug = item.get("section") if isinstance(item, dict) else None
+                if slug and slug not in slugs:
+                    known = ", ".join(sorted(slugs)) or "none"
+                    self.problems.add(path, line_of(node, (index, "section"), 1),
+                                      f"section: no section has the slug '{slug}' (known: {known})")
 
 
 def _plain(value):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-REPORT_URL = "the Pressroom issue tracker"
+REPORT_URL = "the Pressroom issue tracker"  # where the CLI asks people to report internal faults
 
 
 def display_path(path: Path | str) -> str:
@@ -36,14 +36,34 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def count_line(count: int, folder: str) -> str:
+    """The closing line of an error report: `3 errors in content/`."""
+    return f"{count} error{'s' if count != 1 else ''} in {folder}"
+
+
+def _top_folder(path: Path | None) -> str:
+    """`templates/` for templates/report/x.j2: the project folder a problem is in, for the count line."""
+    shown = Path(display_path(path)) if path is not None else None
+    if shown is None or shown.is_absolute() or not shown.parts:
+        return "the project"
+    return shown.parts[0] + "/"
+
+
 class PressroomError(click.ClickException):
-    """A user-facing error: exit code 1, one line `Error: path:line: what is wrong`."""
+    """A user-facing error: exit code 1, one line `Error: path:line: what is wrong`, then a count."""
 
     exit_code = 1
 
-    def __init__(self, message: str, path: Path | None = None, line: int | None = None):
+    def __init__(self, message: str, path: Path | None = None, line: int | None = None, folder: str = ""):
         self.problems = [Problem(path, line, message)] if path is not None else []
+        self.summary = count_line(1, folder or _top_folder(path))
         super().__init__(str(self.problems[0]) if self.problems else message)
+
+    def show(self, file=None) -> None:
+        lines = [str(p) for p in self.problems] or [self.format_message()]
+        for line in lines:
+            click.echo(f"Error: {line}", err=True)
+        click.echo(self.summary, err=True)
 
 
 class ContentError(PressroomError):
@@ -51,15 +71,8 @@ class ContentError(PressroomError):
 
     def __init__(self, problems: list[Problem], folder: str = "content/"):
         self.problems = list(problems)
-        count = len(self.problems)
-        self.summary = f"{count} error{'s' if count != 1 else ''} in {folder}"
+        self.summary = count_line(len(self.problems), folder)
         click.ClickException.__init__(self, "\n".join(str(p) for p in self.problems))
-
-    def show(self, file=None) -> None:
-        for problem in self.problems:
-            click.echo(f"Error: {problem}", err=True)
-        if len(self.problems) > 1:
-            click.echo(self.summary, err=True)
 
 
 class OutputError(PressroomError):

@@ -21,13 +21,30 @@ ReportProblem = Callable[[int | None, str], None]
 # (src, line) -> resolved Image
 ResolveImage = Callable[[str, str, str, int | None], m.Image]
 
-MAX_NESTING = 40
+MAX_NESTING = 40  # markdown-it's own default is 100; each list counts twice (list and item)
+TOO_DEEP = "too_deep_line"  # key in the parse env: 0-based line where nesting hit MAX_NESTING
 
 
 def make_parser(allow_raw_html: bool = False) -> MarkdownIt:
     """CommonMark plus tables and footnotes; raw HTML is text unless the project allows it."""
     parser = MarkdownIt("commonmark", {"html": allow_raw_html, "maxNesting": MAX_NESTING})
-    return parser.enable("table").use(footnote_plugin)
+    parser.enable("table").use(footnote_plugin)
+    _record_nesting_limit(parser)
+    return parser
+
+
+def _record_nesting_limit(parser: MarkdownIt) -> None:
+    """Note where nesting reaches MAX_NESTING: markdown-it silently drops the rest of the text there."""
+    tokenize = parser.block.tokenize
+
+    def tokenize_recording(state, start_line, end_line, *args, **kwargs):
+        if state.level >= MAX_NESTING and TOO_DEEP not in state.env:
+            line = state.skipEmptyLines(start_line)
+            if line < end_line and state.sCount[line] >= state.blkIndent:
+                state.env[TOO_DEEP] = line
+        return tokenize(state, start_line, end_line, *args, **kwargs)
+
+    parser.block.tokenize = tokenize_recording
 
 
 def slugify(text: str) -> str:
@@ -50,9 +67,14 @@ class BodyReader:
         self.footnote_numbers: dict[int, int] = {}
         self.current_line: int | None = None
         self.internal_links: list[tuple[str, int | None]] = []  # (url, line), checked once all anchors are known
+        self.raw_html: list[tuple[str, int | None]] = []  # (html, line), for the resource sandbox
+        self.too_deep_line: int | None = None  # where nesting passed MAX_NESTING and text would be lost
 
     def read(self, text: str) -> m.Body:
-        tree = SyntaxTreeNode(self.parser.parse(text))
+        env: dict = {}
+        tree = SyntaxTreeNode(self.parser.parse(text, env))
+        if TOO_DEEP in env:
+            self.too_deep_line = env[TOO_DEEP] + 1 + self.line_offset
         blocks, footnotes = [], []
         for node in tree.children:
             if node.type == "footnote_block":
@@ -88,6 +110,7 @@ class BodyReader:
         if kind == "hr":
             return m.ThematicBreak()
         if kind == "html_block":
+            self.raw_html.append((node.content, self.current_line))
             return m.RawHtmlBlock(node.content)
         raise ValueError(f"unsupported Markdown block: {kind}")  # a parser plugin we did not enable
 
@@ -163,6 +186,7 @@ class BodyReader:
             return self.resolve_image(str(node.attrs.get("src", "")), alt,
                                       str(node.attrs.get("title", "") or ""), self.current_line)
         if kind == "html_inline":
+            self.raw_html.append((node.content, self.current_line))
             return m.RawHtml(node.content)
         if kind == "footnote_ref":
             note_id = node.meta["id"]

@@ -6,6 +6,8 @@ embedded resources are. Used by the content reader (images) and the PDF writer (
 
 from __future__ import annotations
 
+import warnings
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -64,6 +66,30 @@ class Sandbox:
         return resolved
 
 
+def image_problem(path: Path, max_bytes: int) -> str | None:
+    """Why the file at `path` cannot be embedded as an image, or None if it is a sound image."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        return f"is {size} bytes, over the limit of {max_bytes} (raise max_image_bytes in pressroom.yaml)"
+    kind = image_kind(path)
+    if kind is None:
+        return "is not a PNG, JPEG, GIF, WebP or SVG image"
+    if kind == "svg":
+        return None
+    from PIL import Image  # WeasyPrint's own image library; imported only when there are images
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return f"has too many pixels (the limit is {Image.MAX_IMAGE_PIXELS} pixels); scale it down"
+    except Exception:  # Pillow raises many kinds of error for a broken file
+        return f"is damaged: it starts like a {kind.upper()} image but cannot be read as one"
+    return None
+
+
 def image_kind(path: Path) -> str | None:
     """"png", "jpeg", "gif", "webp" or "svg" from the file's first bytes; None if not an image."""
     with path.open("rb") as handle:
@@ -80,3 +106,112 @@ def image_kind(path: Path) -> str | None:
 
 def _short(src: str) -> str:
     return src if len(src) <= 60 else src[:57] + "..."
+
+
+# Attributes that make WeasyPrint load something (a hyperlink's href is not among them).
+RESOURCE_ATTRIBUTES = {"src", "srcset", "poster", "data", "background"}
+RESOURCE_LINK_TAGS = {"link", "image", "use", "feimage"}  # tags whose href is loaded, not followed
+
+
+class _ResourceFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str, str]] = []  # (line, construct, url)
+        self.in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        line = self.getpos()[0]
+        attributes = dict(attrs)
+        rel = (attributes.get("rel") or "").lower().split()
+        for name, value in attrs:
+            if value is None:
+                continue
+            base = name.split(":")[-1]
+            loaded = base in RESOURCE_ATTRIBUTES or (
+                base == "href" and (tag in RESOURCE_LINK_TAGS or "attachment" in rel))
+            if loaded:
+                urls = [part.split()[0] for part in value.split(",") if part.strip()] if base == "srcset" else [value]
+                self.found.extend((line, f"<{tag} {name}>", url) for url in urls)
+            elif name == "style":
+                self.found.extend((line + n - 1, "style url()", url) for n, url in css_urls(value))
+        self.in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self.in_style = False
+
+    def handle_data(self, data):
+        if self.in_style:
+            line = self.getpos()[0]
+            self.found.extend((line + n - 1, "<style> url()", url) for n, url in css_urls(data))
+
+
+def html_resource_urls(html: str) -> list[tuple[int, str, str]]:
+    """Every URL that rendering `html` would load: (1-based line, construct, url)."""
+    finder = _ResourceFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
+
+
+def css_urls(css: str) -> list[tuple[int, str]]:
+    """Every url() and @import in a stylesheet (or a style attribute): (1-based line, url)."""
+    import tinycss2
+
+    found: list[tuple[int, str]] = []
+
+    def walk(nodes):
+        for node in nodes or ():
+            kind = getattr(node, "type", "")
+            if kind == "url":
+                found.append((node.source_line, node.value))
+            elif kind == "function" and node.lower_name in ("url", "src"):
+                strings = [t for t in node.arguments if t.type == "string"]
+                found.extend((node.source_line, t.value) for t in strings[:1])
+                walk(node.arguments)
+            elif kind == "at-rule" and node.lower_at_keyword == "import":
+                strings = [t for t in node.prelude if t.type == "string"]
+                found.extend((node.source_line, t.value) for t in strings[:1])
+                walk(node.prelude)
+                walk(node.content)
+            else:
+                for attribute in ("prelude", "content", "arguments", "value"):
+                    child = getattr(node, attribute, None)
+                    if isinstance(child, list):
+                        walk(child)
+
+    walk(tinycss2.parse_stylesheet(css, skip_comments=True))
+    return found
+
+
+def check_template_folder(folder: Path, sandbox: Sandbox, report) -> None:
+    """Refuse templates that would load resources from outside the project or the network.
+
+    `report(path, line, message)` records each problem. Values written with Jinja (`{{ ... }}`) are
+    checked when rendered: they come from content/, which the reader has already checked.
+    """
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+        try:
+            sandbox.check_local(path, str(path.relative_to(folder)))
+        except ResourceRefused:
+            report(path, 1, f"file: is a link to '{path.resolve()}', outside the project; copy the file in instead")
+            continue
+        if path.suffix.lower() not in (".css", ".j2", ".html", ".htm", ".svg"):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            report(path, 1, f"file: cannot read as UTF-8 text ({error})")
+            continue
+        if path.suffix.lower() == ".css":
+            references = [(line, "url()", url) for line, url in css_urls(text)]
+        else:
+            references = html_resource_urls(text)
+        for line, construct, url in references:
+            if "{{" in url or "{%" in url or url.startswith("#") or not url.strip():
+                continue
+            try:
+                sandbox.classify(url.strip(), path.parent)
+            except ResourceRefused as refusal:
+                report(path, line, f"{construct}: {refusal}")

@@ -103,6 +103,7 @@ class ProjectConfig(Strict):
     allow_raw_html: bool | None = None
     allow_remote_resources: bool | None = None
     max_file_bytes: int | None = Field(default=None, gt=0)
+    max_image_bytes: int | None = Field(default=None, gt=0)
 
 
 # content/data/<stem>.yaml files with a known shape; other stems are passed to templates unchecked.
