@@ -6,6 +6,7 @@ import io
 
 import docx
 import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from pypdf import PdfReader
 
 from pressroom.build import render_report
@@ -45,8 +46,9 @@ def test_pdf_contains_every_construct_text(document, project):
 def test_docx_contains_every_construct_with_styles(document, project):
     report = docx.Document(io.BytesIO(render_report(document, project.settings)))
     paragraphs = [(p.style.name, p.text) for p in report.paragraphs]
+    footnotes = report.part.part_related_by(RT.FOOTNOTES).element  # real footnotes, not body paragraphs
     texts = "\n".join(t for _, t in paragraphs) + "\n".join(
-        c.text for t in report.tables for row in t.rows for c in row.cells)
+        c.text for t in report.tables for row in t.rows for c in row.cells) + "".join(footnotes.itertext())
     for expected in EXPECTED_TEXTS:
         assert expected in texts, expected
     assert ("Heading 2", "A Sub Heading") in paragraphs

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.shared import Pt, RGBColor
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.shared import Inches, Pt, RGBColor
 
 from .writers import docx_xml as x
 
@@ -21,6 +23,8 @@ DISPLAY_FONT = "Noto Sans"
 CODE_FONT = "DejaVu Sans Mono"
 ACCENT = RGBColor(0x0F, 0x6E, 0x74)
 INK = RGBColor(0x1D, 0x24, 0x33)
+RULE = "BFD4D6"
+HEADER_FILL = "DCEBEC"  # light, so the text colour of any paragraph style stays readable
 
 
 def build_reference_document() -> bytes:
@@ -37,12 +41,25 @@ def build_reference_document() -> bytes:
     _font(code, CODE_FONT, 9, INK)
     code.paragraph_format.space_after = Pt(6)
     _font(_add(styles, "Verbatim Char", WD_STYLE_TYPE.CHARACTER), CODE_FONT, 9, None)
-    note = _add(styles, "Footnote Text", WD_STYLE_TYPE.PARAGRAPH, "Normal")
+    # Word's built-in styles keep lower-case names in styles.xml ("footnote text", "toc 1"): using
+    # them makes Word treat these as its own footnote and TOC styles when it updates the document.
+    note = _add(styles, "footnote text", WD_STYLE_TYPE.PARAGRAPH, "Normal", "FootnoteText")
     _font(note, TEXT_FONT, 9, None)
     note.paragraph_format.space_after = Pt(0)
-    styles["Footnote Text"].element.get_or_add_pPr()
-    reference = _add(styles, "Footnote Reference", WD_STYLE_TYPE.CHARACTER)
+    reference = _add(styles, "footnote reference", WD_STYLE_TYPE.CHARACTER, None, "FootnoteReference")
     reference.font.superscript = True
+    text_width = document.sections[0].page_width - document.sections[0].left_margin \
+        - document.sections[0].right_margin
+    for level in (1, 2, 3):
+        toc = _add(styles, f"toc {level}", WD_STYLE_TYPE.PARAGRAPH, "Normal", f"TOC{level}")
+        toc.paragraph_format.left_indent = Inches(0.25 * (level - 1))
+        toc.paragraph_format.space_after = Pt(4 if level == 1 else 2)
+        toc.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        toc.priority = 39
+    for name in ("Header", "Footer"):
+        _font(styles[name], DISPLAY_FONT, 8.5, ACCENT)
+    styles["Caption"].font.color.rgb = ACCENT
+    _table_style(styles)
     link = _add(styles, "Hyperlink", WD_STYLE_TYPE.CHARACTER)
     link.font.color.rgb = ACCENT
     link.font.underline = True
@@ -52,20 +69,61 @@ def build_reference_document() -> bytes:
     borders.append(x.element("w:bottom", val="single", sz=6, space=1, color="0F6E74"))
     pPr.insert(0, borders)
 
+    _drop_thumbnail(document)
+    x.footnotes_part(document.part)  # separator notes a designer can restyle; the writer fills in the notes
+    x.set_footnote_separators(document.settings.element)
+
     buffer = io.BytesIO()
     document.core_properties.title = "Pressroom reference document"
     document.save(buffer)
     return x.normalised_zip(buffer.getvalue(), (2000, 1, 1, 0, 0, 0))
 
 
-def _add(styles, name, kind, base=None):
+def _add(styles, name, kind, base=None, style_id=None):
     if name in [s.name for s in styles]:
         return styles[name]
     style = styles.add_style(name, kind)
+    if style_id:
+        style.element.styleId = style_id
     if base:
         style.base_style = styles[base]
     style.quick_style = True
     return style
+
+
+def _table_style(styles):
+    """"Report Table": rules between rows, a tinted header row (conditional formatting, so a table only
+    needs the style and Word's "header row" option)."""
+    style = _add(styles, "Report Table", WD_STYLE_TYPE.TABLE, "Normal Table", "ReportTable")
+    style.paragraph_format.space_before = Pt(3)
+    style.paragraph_format.space_after = Pt(3)
+    tbl_pr = x.element("w:tblPr")
+    borders = x.element("w:tblBorders")
+    borders.append(x.element("w:top", val="single", sz=8, space=0, color="0F6E74"))
+    borders.append(x.element("w:bottom", val="single", sz=8, space=0, color="0F6E74"))
+    borders.append(x.element("w:insideH", val="single", sz=4, space=0, color=RULE))
+    tbl_pr.append(borders)
+    margins = x.element("w:tblCellMar")
+    margins.append(x.element("w:left", w=108, type="dxa"))
+    margins.append(x.element("w:right", w=108, type="dxa"))
+    tbl_pr.append(margins)
+    style.element.append(tbl_pr)
+    header = x.element("w:tblStylePr", type="firstRow")
+    r_pr = x.element("w:rPr")
+    r_pr.append(x.element("w:b"))
+    header.append(r_pr)
+    tc_pr = x.element("w:tcPr")
+    tc_pr.append(x.element("w:shd", val="clear", color="auto", fill=HEADER_FILL))
+    header.append(tc_pr)
+    style.element.append(header)
+
+
+def _drop_thumbnail(document):
+    """python-docx's template carries a thumbnail of someone else's page; file browsers would show it."""
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rel_id)
 
 
 def _font(style, family, size, colour):

@@ -2,12 +2,15 @@
 
 The only module that imports docx (with its XML helper, docx_xml). One rule per model node type.
 Paragraphs are inserted next to the section properties directly: python-docx's add_paragraph scans the
-whole body on every call, which makes long documents quadratic.
+whole body on every call, which makes long documents quadratic. Footnote content goes through the same
+rules, written into the footnotes part instead of the body (see `_writing_into`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import io
 from pathlib import Path
 
@@ -15,6 +18,7 @@ import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.table import CT_Tbl
+from docx.section import Section
 from docx.shared import Emu
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -27,11 +31,14 @@ from . import docx_xml as x
 
 PARAGRAPH_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet",
                     "List Number", "List Continue", "Quote", "Source Code", "Footnote Text", "Thematic Break",
-                    "TOC Heading")
+                    "TOC Heading", "TOC 1", "TOC 2", "TOC 3", "Header", "Footer", "Caption")
 CHARACTER_STYLES = ("Hyperlink", "Verbatim Char", "Footnote Reference")
-TABLE_STYLES = ("Table Grid",)
+TABLE_STYLES = ("Report Table",)
 UNSUPPORTED_PICTURES = (".svg", ".webp")
 FIXED_DATE = dt.date(2000, 1, 1)
+TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
+TOC_EMPTY = "Right-click and choose Update Field to build the table of contents."
+MAX_BOOKMARK = 40  # Word's limit on bookmark names
 
 
 def write_report(document: m.Document, blocks: list[ReportBlock], reference: Path) -> bytes:
@@ -60,15 +67,24 @@ class DocxWriter:
         x.ensure_list_definitions(self.numbering)
         self.bookmark_id = 0
         self.text_width = self._text_width()
+        self.footnotes = x.footnotes_part(self.doc.part)
+        self.note_id = 0
+        self.notes: dict[int, m.Footnote] = {}  # the footnotes of the body being written, by number
+        self.in_note = False
+        self.toc: tuple | None = None  # (placeholder paragraph, fallback text) until the headings are known
+        self.untitled_headings = 0
+        self.place = self.sect_pr.addprevious  # where the next block element goes
+        self.parent = self.doc._body  # the python-docx container for proxies (gives .part)
 
     def _style_ids(self) -> dict[str, str]:
-        available = {(s.type, s.name): s.style_id for s in self.doc.styles}
+        # Word saves its built-in styles under lower-case names ("footnote text", "toc 1"): compare without case.
+        available = {(s.type, s.name.lower()): s.style_id for s in self.doc.styles if s.name}
         ids, missing = {}, []
         for names, kind in ((PARAGRAPH_STYLES, WD_STYLE_TYPE.PARAGRAPH),
                             (CHARACTER_STYLES, WD_STYLE_TYPE.CHARACTER), (TABLE_STYLES, WD_STYLE_TYPE.TABLE)):
             for name in names:
-                if (kind, name) in available:
-                    ids[name] = available[(kind, name)]
+                if (kind, name.lower()) in available:
+                    ids[name] = available[(kind, name.lower())]
                 else:
                     missing.append(name)
         if missing:
@@ -87,8 +103,18 @@ class DocxWriter:
         p = OxmlElement("w:p")
         if style != "Normal":
             x.set_paragraph_style(p, self.style_ids[style])
-        self.sect_pr.addprevious(p)
-        return Paragraph(p, self.doc._body)
+        self.place(p)
+        return Paragraph(p, self.parent)
+
+    @contextlib.contextmanager
+    def _writing_into(self, container, part):
+        """Send the blocks written inside the `with` to `container` (a footnote) of `part`."""
+        saved = self.place, self.parent, self.in_note
+        self.place, self.parent, self.in_note = container.append, _Story(part), True
+        try:
+            yield
+        finally:
+            self.place, self.parent, self.in_note = saved
 
     def run(self, text: str, formats: frozenset = frozenset(), style: str | None = None):
         r = OxmlElement("w:r")
@@ -109,9 +135,18 @@ class DocxWriter:
         r.append(t)
         return r
 
-    def bookmark(self, paragraph: Paragraph, name: str) -> None:
+    def bookmark(self, paragraph: Paragraph, anchor: str) -> None:
         self.bookmark_id += 1
-        x.add_bookmark(paragraph._p, name, self.bookmark_id)
+        x.add_bookmark(paragraph._p, bookmark_name(anchor), self.bookmark_id)
+
+    def heading(self, level: int, anchor: str, inlines) -> None:
+        """A Heading 1-3 paragraph with a bookmark, the target of links and of the TOC's entries."""
+        paragraph = self.paragraph(f"Heading {min(max(level, 1), 3)}")
+        self.inlines(paragraph, inlines)
+        if not anchor:
+            self.untitled_headings += 1
+            anchor = f"_Heading{self.untitled_headings}"
+        self.bookmark(paragraph, anchor)
 
     # report blocks ------------------------------------------------------------
 
@@ -121,22 +156,23 @@ class DocxWriter:
         elif isinstance(block, TableOfContents):
             self.table_of_contents(block)
         elif isinstance(block, HeadingBlock):
-            paragraph = self.paragraph(f"Heading {min(max(block.level, 1), 3)}")
-            paragraph._p.append(self.run(block.text))
-            if block.anchor:
-                self.bookmark(paragraph, block.anchor)
+            self.heading(block.level, block.anchor, (m.Text(block.text),))
         elif isinstance(block, BodyBlock):
             self.body(block.body)
         elif isinstance(block, DataTable):
             self.data_table(block)
 
     def cover(self, cover: Cover) -> None:
-        self.paragraph("Title")._p.append(self.run(cover.title))
+        """The cover, in a section of its own so that it has no header or footer."""
+        last = self.paragraph("Title")
+        last._p.append(self.run(cover.title))
         if cover.subtitle:
-            self.paragraph("Subtitle")._p.append(self.run(cover.subtitle))
+            last = self.paragraph("Subtitle")
+            last._p.append(self.run(cover.subtitle))
         for line in cover.lines:
-            self.paragraph()._p.append(self.run(line))
-        self.page_break()
+            last = self.paragraph()
+            last._p.append(self.run(line))
+        x.end_section(last._p, self.sect_pr)
 
     def page_break(self) -> None:
         r = OxmlElement("w:r")
@@ -144,32 +180,81 @@ class DocxWriter:
         self.paragraph()._p.append(r)
 
     def table_of_contents(self, toc: TableOfContents) -> None:
+        """A TOC field; its entries are filled in by `fill_table_of_contents` once every heading is written."""
         self.paragraph("TOC Heading")._p.append(self.run(toc.title))
-        paragraph = self.paragraph()
-        x.add_field(paragraph._p, 'TOC \\o "1-3" \\h \\z \\u',
-                    [self.run("Right-click and choose Update Field to build the table of contents.")])
+        self.toc = self.paragraph()._p
         self.page_break()
+
+    def fill_table_of_contents(self) -> None:
+        """Give the TOC field a cached result listing the headings (linked to their bookmarks), so the
+        contents show before Word updates the field; Word adds page numbers when it does."""
+        if self.toc is None:
+            return
+        levels = {self.style_ids[f"Heading {n}"]: n for n in (1, 2, 3)}
+        entries = []
+        for p in self.doc.element.body.iterchildren(x.qn("w:p")):
+            style = p.style
+            if style in levels:
+                start = p.find(x.qn("w:bookmarkStart"))
+                entries.append((levels[style], start.get(x.qn("w:name")), "".join(p.xpath(".//w:t/text()"))))
+        placeholder, self.toc = self.toc, None
+        if not entries:
+            x.add_field(placeholder, TOC_FIELD, [self.run(TOC_EMPTY)])
+            return
+        for index, (level, name, text) in enumerate(entries):
+            p = OxmlElement("w:p")
+            x.set_paragraph_style(p, self.style_ids[f"TOC {level}"])
+            if index == 0:
+                x.begin_field(p, TOC_FIELD)
+            link = x.element("w:hyperlink", anchor=name, history=1)
+            link.append(self.run(text))
+            p.append(link)
+            if index == len(entries) - 1:
+                x.end_field(p)
+            placeholder.addprevious(p)
+        placeholder.getparent().remove(placeholder)
 
     def data_table(self, table: DataTable) -> None:
         self.table(("",) * len(table.headers), [[(m.Text(h),) for h in table.headers]]
                    + [[(m.Text(c),) for c in row] for row in table.rows])
 
+    def header_and_footer(self) -> None:
+        """The body section's header (the document title) and footer ("Page X of Y" as fields)."""
+        section = Section(self.sect_pr, self.doc.part)
+        header, footer = section.header, section.footer
+        header.is_linked_to_previous = False
+        footer.is_linked_to_previous = False
+        for story in (header, footer):
+            for child in list(story._element):
+                story._element.remove(child)
+        p = OxmlElement("w:p")
+        x.set_paragraph_style(p, self.style_ids["Header"])
+        p.append(self.run(self.document.meta.title))
+        header._element.append(p)
+        p = OxmlElement("w:p")
+        x.set_paragraph_style(p, self.style_ids["Footer"])
+        p.append(self.run("Page "))
+        x.add_field(p, "PAGE", [self.run("1")])
+        p.append(self.run(" of "))
+        x.add_field(p, "NUMPAGES", [self.run("1")])
+        footer._element.append(p)
+
     # model blocks -------------------------------------------------------------
 
     def body(self, body: m.Body) -> None:
+        saved, self.notes = self.notes, {note.number: note for note in body.footnotes}
         for block in body.blocks:
             self.block(block)
-        if body.footnotes:
-            for note in body.footnotes:
-                self.footnote(note)
+        self.notes = saved
 
     def block(self, block: m.Block, style: str = "Normal", level: int = 0) -> None:
         if isinstance(block, m.Paragraph):
             self.inlines(self.paragraph(style), block.children)
+            image = block.children[0] if len(block.children) == 1 else None
+            if isinstance(image, m.Image) and image.title:
+                self.paragraph("Caption")._p.append(self.run(image.title))
         elif isinstance(block, m.Heading):
-            paragraph = self.paragraph(f"Heading {min(block.level, 3)}")
-            self.inlines(paragraph, block.children)
-            self.bookmark(paragraph, block.anchor)
+            self.heading(block.level, block.anchor, block.children)
         elif isinstance(block, m.CodeBlock):
             paragraph = self.paragraph("Source Code")
             for i, line in enumerate(block.text.split("\n")):
@@ -208,9 +293,9 @@ class DocxWriter:
     def table(self, alignments, rows) -> None:
         columns = max(len(r) for r in rows)
         tbl = CT_Tbl.new_tbl(len(rows), columns, Emu(self.text_width))
-        self.sect_pr.addprevious(tbl)
-        table = Table(tbl, self.doc._body)
-        table.style = self.doc.styles["Table Grid"]
+        self.place(tbl)
+        table = Table(tbl, self.parent)
+        x.set_table_style(tbl, self.style_ids["Report Table"])
         x.mark_header_row(table.rows[0])
         alignment_names = {"left": "left", "center": "center", "right": "right"}
         for row, cells in zip(table.rows, rows):
@@ -219,18 +304,25 @@ class DocxWriter:
                 align = alignments[index] if index < len(alignments) else ""
                 if align:
                     paragraph._p.get_or_add_pPr().append(x.element("w:jc", val=alignment_names[align]))
-                formats = frozenset({"bold"}) if row is table.rows[0] else frozenset()
-                self.inlines(paragraph, content, formats)
+                self.inlines(paragraph, content)  # the header row's look comes from the table style
 
-    def footnote(self, note: m.Footnote) -> None:
-        for index, block in enumerate(note.children):
-            if isinstance(block, m.Paragraph):
-                paragraph = self.paragraph("Footnote Text")
-                if index == 0:
-                    paragraph._p.append(self.run(f"{note.number}", style="Footnote Reference"))
-                    paragraph._p.append(self.run(" "))
-                self.inlines(paragraph, block.children)
-            else:
+    def footnote(self, number: int, target, formats: frozenset) -> None:
+        """A real Word footnote: the reference here, the note's blocks in the footnotes part."""
+        note = self.notes.get(number)
+        if note is None or self.in_note:  # Word has no notes inside notes: keep the number as text
+            target.append(self.run(str(number), formats | {"superscript"}))
+            return
+        self.note_id += 1
+        target.append(x.footnote_reference_run(self.note_id, self.style_ids["Footnote Reference"]))
+        container = x.add_footnote(self.footnotes.element, self.note_id)
+        with self._writing_into(container, self.footnotes):
+            blocks = list(note.children)
+            first = self.paragraph("Footnote Text")
+            first._p.append(x.footnote_mark_run(self.style_ids["Footnote Reference"]))
+            first._p.append(self.run(" "))
+            if blocks and isinstance(blocks[0], m.Paragraph):
+                self.inlines(first, blocks.pop(0).children)
+            for block in blocks:
                 self.block(block, "Footnote Text")
 
     # inlines ------------------------------------------------------------------
@@ -257,13 +349,13 @@ class DocxWriter:
             elif isinstance(node, m.RawHtml):
                 target.append(self.run(node.html, formats))
             elif isinstance(node, m.FootnoteRef):
-                target.append(self.run(str(node.number), formats, style="Footnote Reference"))
+                self.footnote(node.number, target, formats)
             else:
                 raise TypeError(f"no DOCX rule for {type(node).__name__}")
 
     def link(self, paragraph: Paragraph, link: m.Link, formats: frozenset) -> None:
         if link.is_internal:
-            element = x.add_hyperlink(paragraph, anchor=link.url[1:])
+            element = x.add_hyperlink(paragraph, anchor=bookmark_name(link.url[1:]))
         else:
             element = x.add_hyperlink(paragraph, url=link.url)
         for node in link.children:
@@ -287,6 +379,11 @@ class DocxWriter:
     # package ------------------------------------------------------------------
 
     def save(self) -> bytes:
+        self.fill_table_of_contents()
+        self.header_and_footer()
+        settings = self.doc.settings.element
+        x.set_update_fields(settings)
+        x.set_footnote_separators(settings)
         self.set_properties()
         buffer = io.BytesIO()
         self.doc.save(buffer)
@@ -310,6 +407,20 @@ class DocxWriter:
         props.comments = ""
         props.category = ""
         x.set_default_language(self.doc.styles.element, meta.lang)
+
+
+class _Story:
+    """Stands in for a python-docx container inside the footnotes part (proxies ask it for .part)."""
+
+    def __init__(self, part):
+        self.part = part
+
+
+def bookmark_name(anchor: str) -> str:
+    """The anchor as a Word bookmark name: Word drops names longer than 40 characters."""
+    if len(anchor) <= MAX_BOOKMARK:
+        return anchor
+    return f"{anchor[:MAX_BOOKMARK - 9]}_{hashlib.sha1(anchor.encode()).hexdigest()[:8]}"
 
 
 def _break_run():

@@ -1,14 +1,20 @@
 """The WordprocessingML that python-docx has no API for: hyperlinks, fields, numbering, bookmarks,
-alt text, reproducible packaging. Small functions over lxml elements, kept apart from the writer."""
+footnotes, section breaks, settings, alt text, reproducible packaging. Small functions over lxml
+elements, kept apart from the writer."""
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.packuri import PackURI
+from docx.opc.part import PartFactory
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.parts.story import StoryPart
 
 BULLET_ABSTRACT_ID = 9001
 DECIMAL_ABSTRACT_ID = 9002
@@ -60,6 +66,14 @@ def add_bookmark(p, name: str, bookmark_id: int) -> None:
 
 def add_field(p, instruction: str, cached_runs) -> None:
     """A complex field: begin, instruction, separate, the cached result runs, end."""
+    begin_field(p, instruction)
+    for cached in cached_runs:
+        p.append(cached)
+    end_field(p)
+
+
+def begin_field(p, instruction: str) -> None:
+    """The start of a complex field up to its cached result (which may span paragraphs, as a TOC's does)."""
     p.append(_field_char("begin"))
     run = OxmlElement("w:r")
     instr = OxmlElement("w:instrText")
@@ -68,8 +82,9 @@ def add_field(p, instruction: str, cached_runs) -> None:
     run.append(instr)
     p.append(run)
     p.append(_field_char("separate"))
-    for cached in cached_runs:
-        p.append(cached)
+
+
+def end_field(p) -> None:
     p.append(_field_char("end"))
 
 
@@ -177,3 +192,122 @@ def set_default_language(styles, lang: str) -> None:
         lang_element = OxmlElement("w:lang")
         rPr.append(lang_element)
     lang_element.set(qn("w:val"), lang)
+
+
+# footnotes -------------------------------------------------------------------
+
+SEPARATOR_IDS = {"separator": -1, "continuationSeparator": 0}
+
+
+class FootnotesPart(StoryPart):
+    """/word/footnotes.xml: a story part, so notes can hold hyperlinks and pictures like the body."""
+
+    @classmethod
+    def new(cls, package) -> FootnotesPart:
+        element = parse_xml(f"<w:footnotes {nsdecls('w', 'r')}/>")
+        return cls(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element, package)
+
+
+# python-docx loads parts it has no class for as opaque bytes; register ours as python-docx registers its own.
+PartFactory.part_type_for[CT.WML_FOOTNOTES] = FootnotesPart
+
+
+def footnotes_part(document_part) -> FootnotesPart:
+    """The document's footnotes part, created when the reference document has none, emptied of notes
+    but keeping (or adding) the separator notes Word requires."""
+    try:
+        part = document_part.part_related_by(RT.FOOTNOTES)
+    except KeyError:
+        part = FootnotesPart.new(document_part.package)
+        document_part.relate_to(part, RT.FOOTNOTES)
+    root = part.element
+    kinds = set()
+    for note in root.findall(qn("w:footnote")):
+        kind = note.get(qn("w:type"))
+        if kind in SEPARATOR_IDS:
+            kinds.add(kind)
+        else:
+            root.remove(note)
+    for kind, note_id in SEPARATOR_IDS.items():
+        if kind not in kinds:
+            root.insert(note_id + 1, _separator_note(kind, note_id))
+    return part
+
+
+def _separator_note(kind: str, note_id: int):
+    note = element("w:footnote", type=kind, id=note_id)
+    p = OxmlElement("w:p")
+    pPr = OxmlElement("w:pPr")
+    pPr.append(element("w:spacing", after=0, line=240, lineRule="auto"))
+    p.append(pPr)
+    run = OxmlElement("w:r")
+    run.append(OxmlElement(f"w:{kind}"))
+    p.append(run)
+    note.append(p)
+    return note
+
+
+def add_footnote(footnotes, note_id: int):
+    """A new, empty w:footnote with this id at the end of the footnotes part; returns it."""
+    note = element("w:footnote", id=note_id)
+    footnotes.append(note)
+    return note
+
+
+def footnote_reference_run(note_id: int, style_id: str):
+    """The run in the text that Word numbers and links to footnote `note_id`."""
+    run = OxmlElement("w:r")
+    rPr = OxmlElement("w:rPr")
+    rPr.append(element("w:rStyle", val=style_id))
+    run.append(rPr)
+    run.append(element("w:footnoteReference", id=note_id))
+    return run
+
+
+def footnote_mark_run(style_id: str):
+    """The number at the start of the note itself (w:footnoteRef: Word fills in the number)."""
+    run = OxmlElement("w:r")
+    rPr = OxmlElement("w:rPr")
+    rPr.append(element("w:rStyle", val=style_id))
+    run.append(rPr)
+    run.append(OxmlElement("w:footnoteRef"))
+    return run
+
+
+# settings and sections ---------------------------------------------------------
+
+# CT_Settings children that must follow w:updateFields and w:footnotePr (the schema is a sequence).
+_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+                        "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+                        "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+                        "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+                        "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+
+
+def set_update_fields(settings) -> None:
+    """Ask Word to refresh fields (the TOC's page numbers) when the document is opened."""
+    if settings.find(qn("w:updateFields")) is None:
+        settings.insert_element_before(element("w:updateFields", val="true"), *_AFTER_UPDATE_FIELDS)
+
+
+def set_footnote_separators(settings) -> None:
+    """Name the separator footnotes in settings, as Word itself does."""
+    if settings.find(qn("w:footnotePr")) is not None:
+        return
+    footnote_pr = OxmlElement("w:footnotePr")
+    for note_id in SEPARATOR_IDS.values():
+        footnote_pr.append(element("w:footnote", id=note_id))
+    settings.insert_element_before(footnote_pr, *_AFTER_UPDATE_FIELDS[2:])
+
+
+def end_section(p, body_sect_pr) -> None:
+    """Make `p` the last paragraph of a section with the body's page setup but no header or footer."""
+    sect_pr = copy.deepcopy(body_sect_pr)
+    for child in list(sect_pr):
+        if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:titlePg"), qn("w:type")):
+            sect_pr.remove(child)
+    p.get_or_add_pPr().append(sect_pr)
+
+
+def set_table_style(tbl, style_id: str) -> None:
+    tbl.tblPr.get_or_add_tblStyle().set(qn("w:val"), style_id)
