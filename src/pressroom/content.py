@@ -189,7 +189,8 @@ class ContentReader:
     def read_sections(self) -> list[m.Section]:
         folder = self.root / "sections"
         sections, seen_slugs, seen_orders = [], {}, {}
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        for path in paths:
             section, slug_line = self.read_section(path)
             if section is None:
                 continue
@@ -201,7 +202,7 @@ class ContentReader:
                                       f"every section needs its own {what}")
                 seen.setdefault(key, path)
             sections.append(section)
-        if not sections and folder.is_dir():
+        if not paths and folder.is_dir():
             self.problems.add(folder, None, "sections: none found; add files named like 01-introduction.md")
         return sections
 

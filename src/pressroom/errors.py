@@ -44,7 +44,7 @@ def count_line(count: int, folder: str) -> str:
 def _top_folder(path: Path | None) -> str:
     """`templates/` for templates/report/x.j2: the project folder a problem is in, for the count line."""
     shown = Path(display_path(path)) if path is not None else None
-    if shown is None or shown.is_absolute() or not shown.parts:
+    if shown is None or shown.is_absolute() or len(shown.parts) < 2:
         return "the project"
     return shown.parts[0] + "/"
 
@@ -77,6 +77,9 @@ class ContentError(PressroomError):
 
 class OutputError(PressroomError):
     """An output could not be written (folder missing, not writable, locked)."""
+
+    def __init__(self, message: str, path: Path | None = None, line: int | None = None):
+        super().__init__(message, path, line, folder="the output folder")
 
 
 class Problems:

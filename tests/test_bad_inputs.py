@@ -1,0 +1,248 @@
+"""Bad inputs through the command line: each gives exact one-line errors, a count and exit 1 (or 2),
+and the outputs of an earlier good build stay byte-identical with nothing left behind."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from pressroom.cli import main
+
+REMOTE_OFF = ("is a remote resource; remote resources are off "
+              "(set allow_remote_resources: true in pressroom.yaml to allow them)")
+SECTION = "content/sections/01-first.md"
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def section(p, body: str, front: str = "title: First Section\n") -> None:
+    p.write("content/sections/01-first.md", f"---\n{front}---\n{body}")
+
+
+def write_bytes(p, relative: str, data: bytes) -> Path:
+    path = p.root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def edit_template(p, relative: str, line: int, text: str) -> None:
+    """Insert `text` as line number `line` of a template in the project's copy of templates/."""
+    path = p.templates / relative
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.insert(line - 1, text)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def outside_png(p) -> Path:
+    return write_bytes(p, "secret/outside.png", png_bytes())
+
+
+def symlink(p, relative: str, target: Path) -> None:
+    link = p.root / relative
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target)
+
+
+def deep_list(depth: int) -> str:
+    return "\n".join("  " * i + f"- level {i}" for i in range(depth)) + "\n"
+
+
+@dataclass
+class Case:
+    name: str
+    setup: Callable
+    errors: list[str]
+    count: str = "1 error in content/"
+    code: int = 1
+    args: list[str] = field(default_factory=list)
+
+
+CASES = [
+    Case("broken YAML front matter", lambda p: section(p, "Body.\n", "title: [unclosed\n"),
+         [f"{SECTION}:2: front matter: YAML: expected ',' or ']', but got '<stream end>'"]),
+    Case("wrong type", lambda p: section(p, "Body.\n", "title: [a, b]\n"),
+         [f"{SECTION}:2: title: input should be a valid string, got ['a', 'b']"]),
+    Case("wrong date", lambda p: p.write("content/index.md", "---\ntitle: T\ndate: soon\n---\nIntro.\n"),
+         ["content/index.md:3: date: input should be a valid date or datetime, "
+          "input is too short, got 'soon'"]),
+    Case("unknown key with a suggestion", lambda p: section(p, "Body.\n", "title: A\nsumary: B\n"),
+         [f"{SECTION}:3: sumary: unknown key; did you mean 'summary'?"]),
+    Case("missing required title", lambda p: section(p, "Body.\n", "summary: S\n"),
+         [f"{SECTION}:2: title: required field is missing"]),
+    Case("no front matter", lambda p: p.write("content/sections/01-first.md", "Just text.\n"),
+         [f"{SECTION}:1: front matter: missing; start the file with '---', then 'title: ...', then '---'"]),
+    Case("not UTF-8", lambda p: write_bytes(p, SECTION, b"---\ntitle: A\n---\n\nna\xefve\n"),
+         [f"{SECTION}:5: file: not valid UTF-8 (byte 0xef); save the file as UTF-8"]),
+    Case("binary file", lambda p: write_bytes(p, SECTION, b"---\ntitle: A\n---\n\x00\x01\x02"),
+         [f"{SECTION}:4: file: not a text file (it contains NUL bytes); save it as UTF-8 text"]),
+    Case("empty section", lambda p: section(p, "\n"),
+         [f"{SECTION}:4: section: empty; write the section's text below the front matter"]),
+    Case("duplicate order", lambda p: p.write("content/sections/01-again.md", "---\ntitle: Again\n---\nText.\n"),
+         ["content/sections/01-first.md:1: section: same order '1' as 01-again.md; "
+          "every section needs its own order"]),
+    Case("missing image", lambda p: section(p, "Text.\n\n![A chart](assets/chart.png)\n"),
+         [f"{SECTION}:6: image: 'assets/chart.png' does not exist"]),
+    Case("link to a missing anchor", lambda p: section(p, "See [below](#nowhere).\n"),
+         [f"{SECTION}:4: link: no heading or section has the anchor '#nowhere'"]),
+    Case("image that is not an image", lambda p: (
+        p.write("content/assets/chart.png", "name,value\na,1\n"), section(p, "![A chart](../assets/chart.png)\n")),
+         [f"{SECTION}:4: image: '../assets/chart.png' is not a PNG, JPEG, GIF, WebP or SVG image"]),
+    Case("damaged image", lambda p: (
+        write_bytes(p, "content/assets/chart.png", png_bytes()[:30]), section(p, "![A chart](../assets/chart.png)\n")),
+         [f"{SECTION}:4: image: '../assets/chart.png' is damaged: it starts like a PNG image but cannot be read "
+          "as one"]),
+    Case("../ out of the project", lambda p: (outside_png(p), section(p, "![Secret](../../secret/outside.png)\n")),
+         [f"{SECTION}:4: image: '../../secret/outside.png' is outside the project; "
+          "resources must be inside content/ or templates/"]),
+    Case("absolute path out of the project", lambda p: section(p, "![Passwords](/etc/passwd)\n"),
+         [f"{SECTION}:4: image: '/etc/passwd' is outside the project; resources must be inside content/ or templates/"]),
+    Case("symlinked image out of the project", lambda p: (
+        symlink(p, "content/assets/photo.png", outside_png(p)), section(p, "![Photo](../assets/photo.png)\n")),
+         [f"{SECTION}:4: image: '../assets/photo.png' is outside the project; "
+          "resources must be inside content/ or templates/"]),
+    Case("symlinked section out of the project", lambda p: (
+        write_bytes(p, "secret/notes.md", b"---\ntitle: Secret\n---\nSecret.\n"),
+        symlink(p, "content/sections/03-notes.md", p.root / "secret/notes.md")),
+         [f"content/sections/03-notes.md:1: file: is a link to '{{root}}/secret/notes.md', outside the project; "
+          "copy the file in instead"]),
+    Case("http image", lambda p: section(p, "![Logo](http://example.org/logo.png)\n"),
+         [f"{SECTION}:4: image: 'http://example.org/logo.png' {REMOTE_OFF}"]),
+    Case("https image", lambda p: section(p, "![Logo](https://example.org/logo.png)\n"),
+         [f"{SECTION}:4: image: 'https://example.org/logo.png' {REMOTE_OFF}"]),
+    Case("ftp image", lambda p: section(p, "![Logo](ftp://example.org/logo.png)\n"),
+         [f"{SECTION}:4: image: 'ftp://example.org/logo.png' {REMOTE_OFF}"]),
+    Case("file: URL elsewhere", lambda p: p.write(
+        "content/index.md", "---\ntitle: T\ncover_image: file:///etc/ssh/ssh_host_rsa_key\n---\nIntro.\n"),
+         ["content/index.md:3: image: 'file:///etc/ssh/ssh_host_rsa_key' is outside the project; "
+          "resources must be inside content/ or templates/"]),
+    Case("huge data: URL", lambda p: section(p, "![Big](data:image/png;base64," + "A" * 1_000_000 + ")\n"),
+         [f"{SECTION}:4: image: data: URL of 1000022 characters is larger than the limit of 1000000; "
+          "put the file in content/assets/ instead"]),
+    Case("raw HTML, when allowed, still cannot load remote images", lambda p: (
+        p.write("pressroom.yaml", "allow_raw_html: true\n"),
+        section(p, "Text.\n\n<div>\n<img src=http://example.org/track.gif alt=x>\n</div>\n")),
+         [f"{SECTION}:7: raw HTML <img src>: 'http://example.org/track.gif' {REMOTE_OFF}"]),
+    Case("very large file", lambda p: section(p, "word " * 400_001),
+         [f"{SECTION}:1: file: is 2000034 bytes, over the limit of 2000000 bytes; split it, "
+          "or raise max_file_bytes in pressroom.yaml"]),
+    Case("very deep nesting", lambda p: section(p, "Text.\n\n" + deep_list(30)),
+         [f"{SECTION}:25: Markdown: nested more than 40 levels deep (each list counts two); "
+          "text from here on would be lost, so flatten the nesting"]),
+    Case("YAML alias bomb", lambda p: p.write("content/data/bomb.yaml", "".join(
+        [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" if i else "l0: &l0 [lol]\n" for i in range(9)])),
+         ["content/data/bomb.yaml:1: YAML: aliases expand to more than 100000 values; write the data out instead"]),
+    Case("data file of the wrong shape", lambda p: p.write("content/data/institutions.yaml", "- name: Clinic\n"),
+         ["content/data/institutions.yaml:1: role: required field is missing"]),
+    Case("data file with malformed YAML", lambda p: p.write("content/data/contact.yaml", "organisation: X\n  bad: 1\n"),
+         ["content/data/contact.yaml:2: YAML: mapping values are not allowed here"]),
+    Case("several problems at once", lambda p: (
+        section(p, "![Logo](http://example.org/logo.png)\n", "title: A\ntitel: B\n"),
+        p.write("content/sections/02-second.md", "---\ntitle: 7\n---\nText.\n")),
+         [f"{SECTION}:3: titel: unknown key; did you mean 'title'?",
+          f"{SECTION}:5: image: 'http://example.org/logo.png' {REMOTE_OFF}",
+          "content/sections/02-second.md:2: title: input should be a valid string, got 7"],
+         count="3 errors in content/"),
+    Case("template syntax error", lambda p: p.write("templates/brochure/part.html.j2", "<p>\n{{ meta.title }\n</p>\n"),
+         ["templates/brochure/part.html.j2:2: template syntax: unexpected '}'"], count="1 error in templates/"),
+    Case("template undefined variable", lambda p: edit_template(p, "brochure/brochure.html.j2", 1, "{{ meta.titel }}"),
+         ["templates/brochure/brochure.html.j2:1: template: 'pressroom.model.Metadata object' has no attribute "
+          "'titel'"], count="1 error in templates/"),
+    Case("template undefined variable in an included template", lambda p: (
+        p.write("templates/brochure/part.html.j2", "<p>\n{{ meta.title }}\n{{ meta.missing_field }}</p>\n"),
+        edit_template(p, "brochure/brochure.html.j2", 1, "{% include 'part.html.j2' %}")),
+         ["templates/brochure/part.html.j2:3: template: 'pressroom.model.Metadata object' has no attribute "
+          "'missing_field'"], count="1 error in templates/"),
+    Case("template undefined variable in the report", lambda p: edit_template(
+        p, "report/report.yaml.j2", 1, "{{ no_such_name }}"),
+         ["templates/report/report.yaml.j2:1: template: 'no_such_name' is undefined"], count="1 error in templates/"),
+    Case("missing template", lambda p: (p.templates / "report" / "report.yaml.j2").unlink(),
+         ["templates/report/report.yaml.j2: template: not found (Pressroom needs report.yaml.j2 in templates/report/)"],
+         count="1 error in templates/"),
+    Case("remote stylesheet url() in a template", lambda p: (p.templates / "brochure" / "brochure.css").write_text(
+        "body { margin: 0 }\n\n.cover {\n  background: url(https://example.org/bg.jpg);\n}\n"),
+         [f"templates/brochure/brochure.css:4: url(): 'https://example.org/bg.jpg' {REMOTE_OFF}"],
+         count="1 error in templates/"),
+    Case("stylesheet @import of a file outside the project", lambda p: edit_template(
+        p, "brochure/brochure.css", 1, '@import "/etc/passwd";'),
+         ["templates/brochure/brochure.css:1: url(): '/etc/passwd' is outside the project; "
+          "resources must be inside content/ or templates/"], count="1 error in templates/"),
+    Case("unknown setting in pressroom.yaml", lambda p: p.write("pressroom.yaml", "max_file_byte: 10\n"),
+         ["pressroom.yaml:1: max_file_byte: unknown key; did you mean 'max_file_bytes'?"],
+         count="1 error in pressroom.yaml"),
+    Case("unknown funder", lambda p: None,
+         ["content/data/funders.yaml: funder: no funder with slug 'nobody' (known: none)"],
+         args=["report", "--funder", "nobody"]),
+    Case("output folder under a file", lambda p: p.write("blocker", "a file\n"),
+         ["blocker/out: output folder: cannot create or write it: 'blocker' is a file, not a folder"],
+         count="1 error in the output folder", args=["--out", "blocker/out"]),
+    Case("output folder is a file", lambda p: p.write("out.pdf", "a file\n"),
+         ["out.pdf: output folder: cannot create or write it: 'out.pdf' is a file, not a folder"],
+         count="1 error in the output folder", args=["--out", "out.pdf"]),
+    Case("usage error", lambda p: None, [], count="", code=2, args=["--paper", "A3"]),
+]
+
+
+@pytest.fixture(scope="module")
+def earlier_outputs(tmp_path_factory) -> Path:
+    """The outputs of a good build, made once, copied into each case's build folder."""
+    from conftest import Project
+
+    project = Project(tmp_path_factory.mktemp("earlier"))
+    project.write("content/index.md", "---\ntitle: Earlier\ndate: 2024-01-01\norganisation: Org\n---\nIntro.\n")
+    project.write("content/sections/01-one.md", "---\ntitle: One\n---\nOne.\n")
+    assert main(["build", *project.args(), "--out", str(project.out)]) == 0
+    return project.out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input(case, project, earlier_outputs, capsys, monkeypatch):
+    shutil.copytree(earlier_outputs, project.out)
+    before = snapshot(project.out)
+    assert {"brochure.pdf", "report.docx"} <= set(before)
+    case.setup(project)
+    monkeypatch.chdir(project.root)
+    capsys.readouterr()
+
+    code = main(["build", *case.args])
+
+    err = capsys.readouterr().err
+    assert code == case.code, err
+    if case.code == 2:
+        assert err.splitlines()[-1] == "Error: Invalid value for '--paper': 'A3' is not one of 'A4', 'Letter', 'A5'."
+    else:
+        expected = [f"Error: {line.replace('{root}', str(project.root))}" for line in case.errors] + [case.count]
+        assert err.splitlines() == expected
+    assert "Traceback" not in err
+    assert snapshot(project.out) == before
+
+
+def test_there_are_at_least_25_cases():
+    assert len(CASES) >= 25
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.code == 1 and not c.args], ids=lambda c: c.name)
+def test_check_reports_the_same_problems(case, project, capsys, monkeypatch):
+    """`pressroom check` finds the same problems as a build, and writes nothing."""
+    case.setup(project)
+    monkeypatch.chdir(project.root)
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [f"Error: {line.replace('{root}', str(project.root))}"
+                                for line in case.errors] + [case.count]
+    assert not project.out.exists()
