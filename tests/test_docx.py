@@ -1,0 +1,404 @@
+"""The funders' Word report, read back with python-docx (and with LibreOffice and pandoc when installed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import zipfile
+
+import docx
+import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from PIL import Image
+
+from pressroom.build import BuildRequest, build, render_report
+from pressroom.content import read_content
+from pressroom.errors import PressroomError
+from pressroom.reference_doc import build_reference_document
+from pressroom.writers.docx import bookmark_name
+
+from conftest import REPO
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+from markdown_sample import EVERY_CONSTRUCT
+
+SECOND = """\
+---
+title: Second Section
+---
+Second body paragraph with its own note.[^a] See [the first section](#first).
+
+7. seventh
+8. eighth
+
+![A square of colour](../assets/square.png "The square's caption")
+
+[^a]: Second note, linking to [the source](https://example.com/source).
+"""
+
+FUNDER = {"slug": "test-fund", "name": "Test Fund (sample funder)", "contact": {"name": "Ada Example",
+          "email": "ada@example.org"}, "grant": {"amount": 12345, "currency": "EUR"},
+          "programme": "Test programme", "period": {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)},
+          "sample": True}
+
+
+@pytest.fixture
+def sample(project):
+    """A project using every construct, two footnoted sections, a restarting list and an image."""
+    project.write("content/index.md", """
+        ---
+        title: Test Report
+        subtitle: A subtitle
+        organisation: Test Org
+        date: 2024-05-01
+        lang: en
+        summary: A one-line summary.
+        keywords: [alpha, beta]
+        ---
+        The introduction with _emphasis_.
+        """)
+    project.write("content/sections/01-first.md", EVERY_CONSTRUCT.replace("title: Every Construct",
+                                                                          "title: First Section"))
+    project.write("content/sections/02-second.md", SECOND)
+    (project.content / "assets").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (300, 200), (200, 120, 60)).save(project.content / "assets" / "square.png")
+    return project
+
+
+def render(project, funder=None) -> bytes:
+    return render_report(read_content(project.settings), project.settings, funder)
+
+
+def open_docx(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+@pytest.fixture
+def report(sample):
+    return open_docx(render(sample))
+
+
+def styled(report) -> list[tuple[str, str]]:
+    return [(p.style.name, p.text) for p in report.paragraphs]
+
+
+class Footnotes:
+    """The footnotes part's root (a plain lxml element: python-docx has no class for it), with w: xpath."""
+
+    def __init__(self, element):
+        self.element = element
+
+    def xpath(self, path: str):
+        return self.element.xpath(path, namespaces={"w": W})
+
+
+def footnotes_root(report) -> Footnotes:
+    return Footnotes(report.part.part_related_by(RT.FOOTNOTES).element)
+
+
+def body_texts(report) -> str:
+    return "\n".join(p.text for p in report.paragraphs)
+
+
+# Styles ----------------------------------------------------------------------------------------------
+
+
+def test_blocks_use_the_reference_documents_named_styles(report):
+    paragraphs = styled(report)
+    for expected in [("Title", "Test Report"), ("Subtitle", "A subtitle"), ("TOC Heading", "Contents"),
+                     ("Heading 1", "Executive summary"), ("Heading 1", "First Section"),
+                     ("Heading 2", "A Sub Heading"), ("Quote", "A quoted paragraph."),
+                     ("List Bullet", "bullet one"), ("List Number", "nested ordered"),
+                     ("List Number", "seventh"), ("Source Code", 'print("code block")'),
+                     ("Caption", "The square's caption")]:
+        assert expected in paragraphs, expected
+    assert "Thematic Break" in [name for name, _ in paragraphs]
+    table_styles = [t.style.name for t in report.tables]
+    assert table_styles and set(table_styles) == {"Report Table"}
+
+
+def test_no_direct_formatting_beyond_emphasis_strong_and_code(report):
+    allowed = {qn("w:rStyle"), qn("w:b"), qn("w:i"), qn("w:vertAlign")}
+    for rPr in report.element.body.iter(qn("w:rPr")):
+        assert {child.tag for child in rPr} <= allowed, rPr.xml
+    for pPr in report.element.body.iter(qn("w:pPr")):  # styles, numbering, cell alignment, section break
+        assert {c.tag for c in pPr} <= {qn("w:pStyle"), qn("w:numPr"), qn("w:jc"), qn("w:sectPr")}, pPr.xml
+
+
+def test_hard_break_and_thematic_break(report):
+    paragraph = next(p for p in report.paragraphs if "a hard break" in p.text)
+    assert paragraph._p.xpath("./w:r/w:br[not(@w:type)]")
+    assert paragraph.text.endswith("a hard break\nafter it.")
+    rule = next(p for p in report.paragraphs if p.style.name == "Thematic Break")
+    assert rule.text == ""
+
+
+def test_missing_style_is_named_in_one_line(sample):
+    reference = sample.templates / "report" / "reference.docx"
+    document = docx.Document(str(reference))
+    style = document.styles["Report Table"].element
+    style.getparent().remove(style)
+    document.save(str(reference))
+    with pytest.raises(PressroomError) as raised:
+        render(sample)
+    message = str(raised.value)
+    assert "lacks the style 'Report Table'" in message and "\n" not in message
+
+
+def test_reference_document_is_what_its_script_builds():
+    assert (REPO / "templates" / "report" / "reference.docx").read_bytes() == build_reference_document()
+    package = zipfile.ZipFile(io.BytesIO(build_reference_document()))
+    assert "word/footnotes.xml" in package.namelist()
+    assert "docProps/thumbnail.jpeg" not in package.namelist()
+
+
+# Lists -----------------------------------------------------------------------------------------------
+
+
+def numbering_of(report) -> dict[str, tuple[int, int]]:
+    return {p.text: (p._p.pPr.numPr.numId.val, p._p.pPr.numPr.ilvl.val) for p in report.paragraphs
+            if p._p.pPr is not None and p._p.pPr.numPr is not None}
+
+
+def start_of(report, num_id: int) -> str | None:
+    num = next(n for n in report.part.numbering_part.element.num_lst if n.numId == num_id)
+    starts = num.xpath("./w:lvlOverride[@w:ilvl='0']/w:startOverride/@w:val")
+    return starts[0] if starts else None
+
+
+def test_lists_have_levels_and_every_numbered_list_restarts(report):
+    numbers = numbering_of(report)
+    assert numbers["bullet one"][1] == 0 and numbers["bullet two"] == numbers["bullet one"]
+    assert numbers["nested ordered"][1] == 1 and numbers["nested second"] == numbers["nested ordered"]
+    lists = {numbers[t][0] for t in ("bullet one", "nested ordered", "third item", "seventh")}
+    assert len(lists) == 4  # one w:num per list, so each restarts
+    assert start_of(report, numbers["nested ordered"][0]) == "1"
+    assert start_of(report, numbers["third item"][0]) == "3"
+    assert start_of(report, numbers["seventh"][0]) == "7"
+    assert start_of(report, numbers["bullet one"][0]) is None
+
+
+# Structure: cover section, TOC, header and footer ---------------------------------------------------
+
+
+def test_cover_is_a_section_of_its_own_without_header_or_footer(report):
+    cover, body = report.sections
+    assert not cover._sectPr.xpath("./w:headerReference | ./w:footerReference")
+    assert body._sectPr.xpath("./w:headerReference[@w:type='default']")
+    assert body._sectPr.xpath("./w:footerReference[@w:type='default']")
+    last_cover_paragraph = report.element.body.xpath("./w:p[w:pPr/w:sectPr]")
+    assert [p.xpath("string(.)") for p in last_cover_paragraph] == ["1 May 2024"]
+    assert (cover.page_width, cover.left_margin) == (body.page_width, body.left_margin)
+
+
+def field_results(paragraph_elements) -> dict[str, str]:
+    """Each complex field's instruction -> its cached result text (fields may span paragraphs)."""
+    results, stack = {}, []
+    for r in (r for p in paragraph_elements for r in p.iter(qn("w:r"))):
+        kind = r.xpath("string(./w:fldChar/@w:fldCharType)")
+        if kind == "begin":
+            stack.append(["", None])
+        elif kind == "separate":
+            stack[-1][1] = ""
+        elif kind == "end":
+            instruction, result = stack.pop()
+            results[instruction.strip()] = result
+        elif stack:
+            if stack[-1][1] is None:
+                stack[-1][0] += r.xpath("string(./w:instrText)")
+            else:
+                stack[-1][1] += r.xpath("string(./w:t)")
+    return results
+
+
+def test_header_has_the_title_and_footer_page_x_of_y_fields(report):
+    body = report.sections[1]
+    assert [p.text for p in body.header.paragraphs] == ["Test Report"]
+    assert body.header.paragraphs[0].style.name == "Header"
+    footer = body.footer.paragraphs
+    assert footer[0].style.name == "Footer"
+    assert field_results([p._p for p in footer]) == {"PAGE": "1", "NUMPAGES": "1"}
+    assert footer[0]._p.xpath("string(.)") == "Page  PAGE 1 of  NUMPAGES 1"
+
+
+def test_toc_is_a_field_whose_cached_result_lists_the_headings(report):
+    fields = field_results(report.element.body.iter(qn("w:p")))
+    toc = fields['TOC \\o "1-3" \\h \\z \\u']
+    headings = [p.text for p in report.paragraphs if p.style.name in ("Heading 1", "Heading 2", "Heading 3")]
+    assert headings[:4] == ["Executive summary", "First Section", "A Sub Heading", "Second Section"]
+    assert toc == "".join(headings)
+    entries = [p for p in report.paragraphs if p.style.name.lower() in ("toc 1", "toc 2", "toc 3")]
+    assert [(p.style.name.lower(), p.text) for p in entries][:3] == [
+        ("toc 1", "Executive summary"), ("toc 1", "First Section"), ("toc 2", "A Sub Heading")]
+    bookmarks = set(report.element.body.xpath(".//w:bookmarkStart/@w:name"))
+    anchors = [p._p.xpath("string(./w:hyperlink/@w:anchor)") for p in entries]
+    assert anchors[:3] == ["executive-summary", "first", "a-sub-heading"]
+    assert set(anchors) <= bookmarks
+    assert report.settings.element.xpath("./w:updateFields/@w:val") == ["true"]
+
+
+def test_toc_without_headings_keeps_an_instruction(sample):
+    sample.write("templates/report/report.yaml.j2", "- cover: {}\n- toc: {}\n- intro:\n")
+    report = open_docx(render(sample))
+    fields = field_results(report.element.body.iter(qn("w:p")))
+    assert fields['TOC \\o "1-3" \\h \\z \\u'].startswith("Right-click and choose Update Field")
+
+
+def test_long_anchors_become_word_sized_bookmarks():
+    long = "a-heading-whose-anchor-is-far-longer-than-forty-characters"
+    assert len(bookmark_name(long)) == 40 and bookmark_name(long) != bookmark_name(long + "-2")
+    assert bookmark_name("short") == "short"
+
+
+# Links, footnotes, images ----------------------------------------------------------------------------
+
+
+def test_hyperlinks_are_external_relationships_and_internal_links_bookmarks(report):
+    links = report.element.body.xpath(".//w:hyperlink[@r:id]")
+    targets = {link.xpath("string(.)"): report.part.rels[link.get(qn("r:id"))] for link in links}
+    assert targets["web link"].is_external and targets["web link"].target_ref == "https://example.org/page"
+    assert report.element.body.xpath(".//w:hyperlink[@r:id]/w:r/w:rPr/w:rStyle/@w:val")[0] == "Hyperlink"
+    internal = {link.xpath("string(.)"): link.get(qn("w:anchor"))
+                for link in report.element.body.xpath("./w:p/w:hyperlink[@w:anchor]")}
+    assert internal["the sub heading"] == "a-sub-heading" and internal["the first section"] == "first"
+    bookmarks = set(report.element.body.xpath(".//w:bookmarkStart/@w:name"))
+    assert {"a-sub-heading", "first"} <= bookmarks
+
+
+def test_footnotes_are_real_word_footnotes(report):
+    root = footnotes_root(report)
+    kinds = root.xpath("./w:footnote/@w:type")
+    assert kinds == ["separator", "continuationSeparator"]
+    notes = {int(n.get(qn("w:id"))): Footnotes(n) for n in root.xpath("./w:footnote[not(@w:type)]")}
+    assert sorted(notes) == [1, 2]  # numbered across the document, though each file counts from 1
+    assert notes[1].xpath("string(.)").strip() == "The footnote text."
+    assert notes[2].xpath("string(.)").strip() == "Second note, linking to the source."
+    for note in notes.values():
+        assert note.xpath("./w:p[1]/w:pPr/w:pStyle/@w:val") == ["FootnoteText"]  # the style's id
+        assert note.xpath("./w:p[1]/w:r[1]/w:footnoteRef")
+    references = report.element.body.xpath(".//w:r[w:footnoteReference]")
+    assert [r.xpath("string(./w:footnoteReference/@w:id)") for r in references] == ["1", "2"]
+    assert {r.xpath("string(./w:rPr/w:rStyle/@w:val)") for r in references} == {"FootnoteReference"}
+    assert "The footnote text." not in body_texts(report)
+    assert report.settings.element.xpath("./w:footnotePr/w:footnote/@w:id") == ["-1", "0"]
+
+
+def test_links_in_footnotes_are_related_from_the_footnotes_part(report):
+    part = report.part.part_related_by(RT.FOOTNOTES)
+    link = Footnotes(part.element).xpath(".//w:hyperlink")[0]
+    relationship = part.rels[link.get(qn("r:id"))]
+    assert relationship.is_external and relationship.target_ref == "https://example.com/source"
+
+
+def test_a_document_without_notes_still_has_the_separator_notes(project):
+    report = open_docx(render(project))
+    root = footnotes_root(report)
+    assert root.xpath("./w:footnote/@w:type") == ["separator", "continuationSeparator"]
+    assert not report.element.body.xpath(".//w:footnoteReference")
+
+
+def test_images_carry_alt_text_and_fit_the_text_width(report):
+    pictures = report.inline_shapes
+    assert len(pictures) == 1
+    assert pictures[0]._inline.docPr.get("descr") == "A square of colour"
+    assert pictures[0]._inline.docPr.get("title") == "The square's caption"
+    section = report.sections[-1]
+    assert pictures[0].width <= section.page_width - section.left_margin - section.right_margin
+
+
+# Properties and reproducibility -----------------------------------------------------------------------
+
+
+def test_core_properties_come_from_the_content(report):
+    props = report.core_properties
+    stamp = dt.datetime(2024, 5, 1)
+    assert (props.title, props.subject, props.author) == ("Test Report", "A one-line summary.", "Test Org")
+    assert (props.keywords, props.language) == ("alpha, beta", "en")
+    assert props.created.replace(tzinfo=None) == stamp and props.modified.replace(tzinfo=None) == stamp
+
+
+def test_two_builds_are_byte_identical(sample):
+    first, second = render(sample), render(sample)
+    assert first == second
+    assert render(sample, FUNDER) == render(sample, FUNDER)
+    package = zipfile.ZipFile(io.BytesIO(first))
+    assert {info.date_time for info in package.infolist()} == {(2024, 5, 1, 0, 0, 0)}
+    names = package.namelist()
+    assert {"word/footnotes.xml", "word/header1.xml", "word/footer1.xml"} <= set(names)
+    assert names[0] == "[Content_Types].xml" and names[1:] == sorted(names[1:])
+
+
+# Funder editions ---------------------------------------------------------------------------------------
+
+
+def test_each_funder_edition_carries_its_funders_fields(repo_project):
+    written = build(repo_project.settings, BuildRequest.for_target("report"))
+    general = open_docx(written[0].read_bytes())
+    assert "Your support" not in body_texts(general)
+    funders = read_content(repo_project.settings).data["funders"]
+    assert len(funders) >= 2
+    written = build(repo_project.settings, BuildRequest.for_target("reports"))
+    assert [p.name for p in written] == [f"{f['slug']}.docx" for f in funders]
+    for funder, path in zip(funders, written):
+        edition = open_docx(path.read_bytes())
+        text = body_texts(edition)
+        cells = [c.text for t in edition.tables for row in t.rows for c in row.cells]
+        amount = f"{funder['grant']['currency']} {funder['grant']['amount']:,.0f}"
+        assert f"Prepared for {funder['name']}" in text
+        assert f"Grant: {amount}" in text
+        assert ("Heading 1", "Your support") in styled(edition)
+        assert funder["programme"] in cells and amount in cells and funder["name"] in cells
+        assert any(funder["contact"]["name"] in c for c in cells)
+        others = [f["name"] for f in funders if f is not funder]
+        assert not any(name in text or name in cells for name in others)
+
+
+# Second readers ---------------------------------------------------------------------------------------
+
+
+READER_TEXTS = ["Test Report", "A Sub Heading", "A quoted paragraph.", "bullet one", "nested ordered",
+                'print("code block")', "cell a", "The footnote text.", "Second note, linking to",
+                "Second body paragraph"]
+
+
+def test_libreoffice_reads_the_report(sample, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed: apt-get install poppler-utils")
+    source = tmp_path / "report.docx"
+    source.write_bytes(render(sample))
+    out = tmp_path / "pdf"
+    result = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+                             "--convert-to", "pdf", "--outdir", str(out), str(source)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    pdf = out / "report.pdf"
+    assert pdf.exists(), result.stdout + result.stderr
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    text = "\n".join(pages)
+    for expected in READER_TEXTS:
+        assert expected in text, expected
+    assert "Test Report" in pages[0] and "Page" not in pages[0]  # the cover: no header, no footer
+    assert "Contents" in pages[1] and "First Section" in pages[1] and "Page 2 of" in pages[1]
+    assert text.count("The footnote text.") == 1
+
+
+def test_pandoc_reads_the_report(sample, tmp_path):
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc is not installed: apt-get install pandoc")
+    source = tmp_path / "report.docx"
+    source.write_bytes(render(sample))
+    command = ["pandoc", "-s", "--wrap=none", "-f", "docx", "-t", "markdown", str(source)]
+    text = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout
+    for expected in READER_TEXTS:
+        assert expected in text, expected
+    assert "[^1]" in text and "[^1]: The footnote text." in text  # pandoc sees real footnotes
+    assert "[web link](https://example.org/page)" in text
+    assert "![A square of colour]" in text
+    assert "7.  seventh" in text
