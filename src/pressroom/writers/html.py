@@ -21,6 +21,8 @@ class HtmlWriter:
 
     def block(self, block: m.Block, tight: bool = False) -> str:
         if isinstance(block, m.Paragraph):
+            if not tight and len(block.children) == 1 and isinstance(block.children[0], m.Image):
+                return self.figure(block.children[0])
             content = self.inlines(block.children)
             return content if tight else f"<p>{content}</p>\n"
         if isinstance(block, m.Heading):
@@ -60,6 +62,11 @@ class HtmlWriter:
         head = f"<thead><tr>{cells(table.header, 'th')}</tr></thead>"
         rows = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in table.rows)
         return f"<table>{head}<tbody>{rows}</tbody></table>\n"
+
+    def figure(self, image: m.Image) -> str:
+        """An image alone in its paragraph: a figure, captioned by the image's title if it has one."""
+        caption = f"<figcaption>{escape(image.title)}</figcaption>" if image.title else ""
+        return f"<figure>{self.inline(image)}{caption}</figure>\n"
 
     def footnotes(self, notes) -> str:
         items = "".join(

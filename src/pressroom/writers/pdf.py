@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .. import model as m
 from ..config import Settings
-from ..errors import PressroomError
+from ..errors import PressroomError, display_path
 from ..sandbox import ResourceRefused, Sandbox
 from ..templates import make_environment, render_template
 from .html import render_body
 
 TEMPLATE = "brochure.html.j2"
+BOOKLET_MULTIPLE = 4  # booklets are printed on folded sheets: four pages to a sheet
+MIN_IMAGE_DPI = 200
+CSS_PX_PER_INCH = 96
+FONT_FAMILIES = ("Noto Serif", "Noto Sans", "Noto Naskh Arabic")
+FONT_PACKAGE = "fonts-noto-core"
+FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts")
 
 
 def render_brochure_html(document: m.Document, settings: Settings, padding_pages: int = 0) -> str:
@@ -25,17 +37,86 @@ def render_brochure_html(document: m.Document, settings: Settings, padding_pages
 
 
 def write_brochure(document: m.Document, settings: Settings) -> bytes:
-    """The brochure as PDF bytes."""
+    """The brochure as PDF bytes; in print mode padded with notes pages to a multiple of four."""
     import weasyprint
 
+    warn_if_fonts_missing()
     fetcher = _sandboxed_fetcher(weasyprint, settings)
     base_url = (settings.templates / "brochure").resolve().as_uri() + "/"
     options = {"pdf_variant": None if settings.pdf_variant == "plain" else settings.pdf_variant,
                "pdf_tags": settings.pdf_variant == "pdf/ua-1", "pdf_identifier": b"pressroom"}
-    html = render_brochure_html(document, settings)
+
+    def render(padding_pages: int):
+        html = render_brochure_html(document, settings, padding_pages)
+        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
+
     with _weasyprint_errors(settings):
-        rendered = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
+        rendered, padding = render(0), 0
+        # Notes pages go before the back cover; re-render until the count fills whole sheets.
+        while settings.print_marks and booklet_padding(len(rendered.pages)):
+            padding += booklet_padding(len(rendered.pages))
+            rendered = render(padding)
+        warn_low_resolution_images(rendered, settings)
         return rendered.write_pdf(**options)
+
+
+def booklet_padding(page_count: int) -> int:
+    """How many pages to add so that `page_count` fills whole folded sheets."""
+    return -page_count % BOOKLET_MULTIPLE
+
+
+def warn(message: str) -> None:
+    """One line on stderr; the build goes on."""
+    print(f"Warning: {message}", file=sys.stderr)
+
+
+@functools.lru_cache(maxsize=1)
+def missing_font_families() -> tuple[str, ...]:
+    """The brochure's font families that fontconfig (or, without it, the font folders) cannot find."""
+    if shutil.which("fc-list"):
+        try:
+            listing = subprocess.run(["fc-list", "--format", "%{family}\n"], capture_output=True,
+                                     text=True, timeout=30, check=True).stdout
+            installed = {name.strip() for line in listing.splitlines() for name in line.split(",")}
+            return tuple(family for family in FONT_FAMILIES if family not in installed)
+        except (OSError, subprocess.SubprocessError):
+            pass
+    files = {path.name for folder in FONT_FOLDERS if folder.is_dir() for path in folder.rglob("Noto*")}
+    return tuple(family for family in FONT_FAMILIES
+                 if f"{family.replace(' ', '')}-Regular.ttf" not in files)
+
+
+def warn_if_fonts_missing() -> None:
+    missing = missing_font_families()
+    if missing:
+        warn(f"fonts not installed: {', '.join(missing)}; the brochure falls back to other fonts. "
+             f"Install the Debian package {FONT_PACKAGE} (sudo apt-get install {FONT_PACKAGE}).")
+
+
+def warn_low_resolution_images(rendered, settings: Settings) -> None:
+    """Warn once per raster image that prints below MIN_IMAGE_DPI at the size it was laid out."""
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+    from weasyprint.images import RasterImage
+
+    lowest: dict[str, float] = {}
+    for page in rendered.pages:
+        for box in page._page_box.descendants():
+            if not isinstance(box, ReplacedBox) or not isinstance(box.replacement, RasterImage):
+                continue
+            if box.width <= 0 or box.element is None:
+                continue
+            dpi = box.replacement.width / (box.width / CSS_PX_PER_INCH)
+            source = box.element.get("src", "")
+            lowest[source] = min(dpi, lowest.get(source, math.inf))
+    for source, dpi in lowest.items():
+        if dpi < MIN_IMAGE_DPI:
+            warn(f"{_image_name(source, settings)}: prints at {dpi:.0f} dpi, below {MIN_IMAGE_DPI} dpi; "
+                 f"use a larger image for print.")
+
+
+def _image_name(source: str, settings: Settings) -> str:
+    parts = urlsplit(source)
+    return display_path(Path(unquote(parts.path))) if parts.scheme == "file" else source
 
 
 def _sandboxed_fetcher(weasyprint, settings: Settings):

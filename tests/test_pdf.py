@@ -1,0 +1,350 @@
+"""The brochure PDF read back: page sizes, print mode, fonts, outline, links, metadata, pages, warnings."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+from pypdf import PdfReader
+
+from pressroom.content import read_content
+from pressroom.writers import pdf as pdf_writer
+from pressroom.writers.pdf import booklet_padding, render_brochure_html, write_brochure
+
+MM = 72 / 25.4
+PAPER_POINTS = {"A4": (210 * MM, 297 * MM), "Letter": (612.0, 792.0), "A5": (148 * MM, 210 * MM)}
+BLEED = 3 * MM
+
+
+def build_pdf(project, **changes) -> PdfReader:
+    settings = project.settings.replace(**changes)
+    return PdfReader(io.BytesIO(write_brochure(read_content(settings), settings)))
+
+
+def box_size(box) -> tuple[float, float]:
+    return float(box.right) - float(box.left), float(box.top) - float(box.bottom)
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def outline_tree(reader: PdfReader, entries=None) -> list:
+    """The outline as [(title, page index, [children...]), ...]."""
+    entries = reader.outline if entries is None else entries
+    tree = []
+    for entry in entries:
+        if isinstance(entry, list):
+            title, page, _ = tree[-1]
+            tree[-1] = (title, page, outline_tree(reader, entry))
+        else:
+            tree.append((entry.title, reader.get_destination_page_number(entry), []))
+    return tree
+
+
+@pytest.fixture
+def rich_project(project):
+    """The small project with a sub-heading, a pull quote, data files and an Arabic passage."""
+    project.write("content/sections/01-first.md", """
+        ---
+        title: First Section
+        pull_quote: A sentence worth repeating.
+        ---
+        First body paragraph.
+
+        ## A Sub Heading
+
+        Text under the sub-heading, with Arabic: مرحبا بكم في الكتيب.
+        """)
+    project.write("content/data/institutions.yaml", """
+        - name: Example Institute
+          role: Does example work.
+          section: second
+        """)
+    project.write("content/data/glossary.yaml", """
+        - term: Example Term
+          definition: What the example term means.
+          section: first
+        """)
+    project.write("content/data/contact.yaml", """
+        organisation: Test Org
+        email: hello@example.org
+        how_to_help:
+          - Tell a friend.
+        sample: true
+        """)
+    return project
+
+
+# Paper and print mode ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter", "A5"])
+def test_page_size_follows_the_paper_setting(project, paper):
+    reader = build_pdf(project, paper=paper)
+    for page in reader.pages:
+        assert box_size(page.mediabox) == pytest.approx(PAPER_POINTS[paper], abs=0.5)
+        assert box_size(page.trimbox) == pytest.approx(PAPER_POINTS[paper], abs=0.5)
+
+
+def test_print_mode_adds_3mm_bleed_around_the_trim_box(project):
+    reader = build_pdf(project, print_marks=True)
+    width, height = PAPER_POINTS["A4"]
+    for page in reader.pages:
+        assert box_size(page.trimbox) == pytest.approx((width, height), abs=0.5)
+        assert box_size(page.bleedbox) == pytest.approx((width + 2 * BLEED, height + 2 * BLEED), abs=0.5)
+        assert box_size(page.mediabox) == pytest.approx((width + 2 * BLEED, height + 2 * BLEED), abs=0.5)
+        assert float(page.trimbox.left) - float(page.bleedbox.left) == pytest.approx(BLEED, abs=0.1)
+
+
+@pytest.mark.parametrize("pages, padding", [(1, 3), (4, 0), (9, 3), (10, 2), (11, 1), (12, 0)])
+def test_booklet_padding_fills_whole_sheets(pages, padding):
+    assert booklet_padding(pages) == padding
+
+
+def test_print_mode_pads_the_page_count_with_notes_pages_before_the_back_cover(rich_project):
+    plain = build_pdf(rich_project)
+    printed = build_pdf(rich_project, print_marks=True)
+    assert len(plain.pages) % 4 != 0, "the sample must need padding for this test to mean anything"
+    assert len(printed.pages) == len(plain.pages) + booklet_padding(len(plain.pages))
+    texts = page_texts(printed)
+    assert "How you can help" in texts[-1]
+    notes = [i for i, text in enumerate(texts) if text.startswith("NOTES") or " Notes " in f" {text} "]
+    assert len(notes) == booklet_padding(len(plain.pages))
+    assert notes == list(range(len(plain.pages) - 1, len(printed.pages) - 1))
+
+
+# Fonts -------------------------------------------------------------------------------------------
+
+
+def embedded_fonts(reader: PdfReader) -> dict[str, bool]:
+    """Every font used on any page: base name -> whether its font program is in the file."""
+    fonts = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
+            for descendant in descendants:
+                descriptor = descendant.get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor else {}
+                fonts[str(descendant["/BaseFont"]).lstrip("/")] = any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return fonts
+
+
+def test_every_font_is_embedded_subset_noto_with_arabic_coverage(rich_project):
+    fonts = embedded_fonts(build_pdf(rich_project))
+    assert fonts and all(fonts.values()), fonts
+    names = " ".join(fonts)
+    for family in ("Noto-Serif", "Noto-Sans", "Naskh"):
+        assert family in names.replace("NotoSerif", "Noto-Serif").replace("NotoSans", "Noto-Sans"), names
+    assert all(name[6] == "+" for name in fonts), "fonts are subset (ABCDEF+Name)"
+
+
+def test_missing_fonts_give_one_warning_naming_the_debian_package(project, tmp_path, monkeypatch, capsys):
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    fc_list = fake_bin / "fc-list"
+    fc_list.write_text("#!/bin/sh\necho 'DejaVu Sans'\necho 'Noto Sans,Noto Sans Regular'\n")
+    fc_list.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake_bin}{os.pathsep}{os.environ['PATH']}")
+    pdf_writer.missing_font_families.cache_clear()
+    try:
+        build_pdf(project)
+    finally:
+        pdf_writer.missing_font_families.cache_clear()
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("Warning: fonts not installed: Noto Serif, Noto Naskh Arabic;")
+    assert "fonts-noto-core" in lines[0]
+
+
+def test_installed_fonts_give_no_warning(project, capsys):
+    pdf_writer.missing_font_families.cache_clear()
+    build_pdf(project)
+    assert capsys.readouterr().err == ""
+
+
+# Outline, links, metadata ------------------------------------------------------------------------
+
+
+def test_outline_is_the_brochure_parts_in_order_with_sub_headings_beneath(rich_project):
+    reader = build_pdf(rich_project)
+    tree = outline_tree(reader)
+    assert [title for title, _, _ in tree] == [
+        "Introduction", "First Section", "Second Section", "Institutions named in this brochure",
+        "How you can help"]
+    first = tree[1]
+    assert [child[0] for child in first[2]] == ["A Sub Heading"]
+    texts = page_texts(reader)
+    for title, page, _ in tree:
+        assert title in texts[page]
+
+
+def test_outline_of_the_real_content_equals_its_section_titles(repo_project):
+    reader = build_pdf(repo_project)
+    titles = [title for title, _, _ in outline_tree(reader)]
+    sections = [s.title for s in read_content(repo_project.settings).sections]
+    assert titles[1:1 + len(sections)] == sections
+    assert titles[0] == "Introduction"
+
+
+def test_contents_links_point_at_the_pages_of_their_sections(rich_project):
+    reader = build_pdf(rich_project)
+    texts = page_texts(reader)
+    contents_page = reader.pages[1]
+    assert texts[1].startswith("Contents")
+    destinations = {name: reader.get_destination_page_number(dest)
+                    for name, dest in reader.named_destinations.items()}
+    targets = {}
+    for annotation in contents_page["/Annots"]:
+        annotation = annotation.get_object()
+        if annotation.get("/Dest"):
+            targets[str(annotation["/Dest"])] = destinations[str(annotation["/Dest"])]
+    assert list(targets) == ["introduction", "first", "second", "institutions", "how-to-help"]
+    for slug, title in [("introduction", "Introduction"), ("first", "First Section"),
+                        ("second", "Second Section")]:
+        page = targets[slug]
+        assert title in texts[page]
+        # the printed page number in the contents is the page the link goes to
+        assert f"{title} {page + 1}" in texts[1].replace(".", "").replace("  ", " ")
+
+
+def test_metadata_comes_from_the_content(project):
+    project.write("content/index.md", """
+        ---
+        title: Test Brochure
+        organisation: Test Org
+        summary: What the brochure is about.
+        keywords: [alpha, beta]
+        date: 2024-05-01
+        lang: en-GB
+        ---
+        The introduction.
+        """)
+    reader = build_pdf(project)
+    info = reader.metadata
+    assert info["/Title"] == "Test Brochure"
+    assert info["/Author"] == "Test Org"
+    assert info["/Subject"] == "What the brochure is about."
+    assert info["/Keywords"] == "alpha, beta"
+    assert info["/CreationDate"].startswith("D:20240501")
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+# Pages -------------------------------------------------------------------------------------------
+
+
+def test_cover_has_no_running_header_and_no_page_number(rich_project):
+    texts = page_texts(build_pdf(rich_project))
+    header = "TEST BROCHURE"  # the running header sets the document title in capitals
+    assert header in texts[2] and header not in texts[0]
+    assert texts[2].split()[-1] == "3"
+    assert texts[0] == "TEST ORG Test Brochure MAY 2024"  # nothing but the cover's own text
+
+
+def test_running_header_names_the_current_section(rich_project):
+    texts = page_texts(build_pdf(rich_project))
+    first = next(i for i, text in enumerate(texts) if "First body paragraph" in text)
+    assert "FIRST SECTION" in texts[first]
+    second = next(i for i, text in enumerate(texts) if "Second body paragraph" in text)
+    assert "SECOND SECTION" in texts[second] and "FIRST SECTION" not in texts[second]
+
+
+def test_pull_quote_card_and_glossary_callout_are_placed(rich_project):
+    texts = page_texts(build_pdf(rich_project))
+    first = next(i for i, text in enumerate(texts) if "First body paragraph" in text)
+    assert "A sentence worth repeating." in texts[first]
+    assert "Example Term" in " ".join(texts[first:first + 2])
+    institutions = next(i for i, text in enumerate(texts) if "Example Institute" in text)
+    assert "Does example work." in texts[institutions]
+    assert "Sample contact details" in texts[-1]
+
+
+def rendered_pages(pdf_path: Path, folder: Path) -> list[Image.Image]:
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf_path), str(folder / "page")], check=True)
+    return [Image.open(path).convert("L") for path in sorted(folder.glob("page-*.png"))]
+
+
+@pytest.mark.parametrize("print_marks", [False, True])
+def test_no_page_is_blank(repo_project, tmp_path, print_marks):
+    settings = repo_project.settings.replace(print_marks=print_marks)
+    pdf_path = tmp_path / "brochure.pdf"
+    pdf_path.write_bytes(write_brochure(read_content(settings), settings))
+    pages = rendered_pages(pdf_path, tmp_path)
+    assert len(pages) == len(PdfReader(pdf_path).pages)
+    for number, page in enumerate(pages, 1):
+        assert ImageStat.Stat(page).stddev[0] > 2, f"page {number} is blank"
+
+
+def test_a_blank_page_would_be_caught(tmp_path):
+    blank = Image.new("L", (60, 80), 255)
+    assert ImageStat.Stat(blank).stddev[0] <= 2
+
+
+# Variants and reproducibility --------------------------------------------------------------------
+
+
+def test_pdf_ua_is_tagged_and_pdf_a_declares_its_conformance(project):
+    tagged = build_pdf(project, pdf_variant="pdf/ua-1")
+    root = tagged.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    archived = build_pdf(project, pdf_variant="pdf/a-3b")
+    xmp = archived.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="B"' in xmp
+    assert "/OutputIntents" in archived.trailer["/Root"]
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
+    plain = build_pdf(project)
+    assert "/StructTreeRoot" not in plain.trailer["/Root"]
+
+
+def test_two_builds_are_byte_identical(repo_project, tmp_path):
+    pressroom = Path(sys.executable).with_name("pressroom")
+    outputs = []
+    for run, seed in enumerate(["1", "2"]):
+        out = tmp_path / f"out{run}"
+        subprocess.run([str(pressroom), "build", "brochure", *repo_project.args(), "--out", str(out), "--print"],
+                       check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.append((out / "brochure.pdf").read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+# Images ------------------------------------------------------------------------------------------
+
+
+def add_image(project, name: str, pixels: int, title: str = "") -> None:
+    path = project.content / "assets" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (pixels, pixels), (200, 120, 60)).save(path)
+    title = f' "{title}"' if title else ""
+    project.write("content/sections/02-second.md", f"""
+        ---
+        title: Second Section
+        ---
+        Second body paragraph.
+
+        ![A square of colour](../assets/{name}{title})
+        """)
+
+
+def test_low_resolution_image_warns_with_its_file_name(project, capsys):
+    add_image(project, "small.png", 120)
+    build_pdf(project)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1, lines
+    assert "small.png" in lines[0] and "below 200 dpi" in lines[0]
+
+
+def test_sharp_image_gives_no_warning_and_keeps_its_alt_text_and_caption(project, capsys):
+    add_image(project, "large.png", 2400, title="A caption")
+    html = render_brochure_html(read_content(project.settings), project.settings)
+    assert 'alt="A square of colour"' in html and "<figcaption>A caption</figcaption>" in html
+    reader = build_pdf(project)
+    assert capsys.readouterr().err == ""
+    images = {image.name for page in reader.pages for image in page.images}
+    assert len(images) == 1
