@@ -318,6 +318,8 @@ def test_core_properties_come_from_the_content(report):
     assert (props.title, props.subject, props.author) == ("Test Report", "A one-line summary.", "Test Org")
     assert (props.keywords, props.language) == ("alpha, beta", "en")
     assert props.created.replace(tzinfo=None) == stamp and props.modified.replace(tzinfo=None) == stamp
+    app = next(p for p in report.part.package.iter_parts() if p.partname == "/docProps/app.xml").blob
+    assert b"<Application>Pressroom</Application>" in app and b"<Company>Test Org</Company>" in app
 
 
 def test_two_builds_are_byte_identical(sample):

@@ -407,6 +407,7 @@ class DocxWriter:
         props.comments = ""
         props.category = ""
         x.set_default_language(self.doc.styles.element, meta.lang)
+        x.set_app_properties(self.doc.part.package, "Pressroom", meta.organisation)
 
 
 class _Story:

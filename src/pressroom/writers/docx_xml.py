@@ -15,6 +15,7 @@ from docx.opc.part import PartFactory
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.story import StoryPart
+from lxml import etree
 
 BULLET_ABSTRACT_ID = 9001
 DECIMAL_ABSTRACT_ID = 9002
@@ -311,3 +312,21 @@ def end_section(p, body_sect_pr) -> None:
 
 def set_table_style(tbl, style_id: str) -> None:
     tbl.tblPr.get_or_add_tblStyle().set(qn("w:val"), style_id)
+
+
+def set_app_properties(package, application: str, company: str) -> None:
+    """Correct the extended properties python-docx copies from its template (which name Word for Mac
+    as the application and carry stale counts Word recomputes anyway)."""
+    part = next((p for p in package.iter_parts() if p.partname == "/docProps/app.xml"), None)
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    namespace = root.nsmap.get(None, "")
+    values = {"Application": application, "Company": company, "Template": None, "AppVersion": None}
+    for name, value in values.items():
+        node = root.find(f"{{{namespace}}}{name}")
+        if node is not None and value is None:
+            root.remove(node)
+        elif node is not None:
+            node.text = value
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
