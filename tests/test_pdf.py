@@ -348,3 +348,25 @@ def test_sharp_image_gives_no_warning_and_keeps_its_alt_text_and_caption(project
     assert capsys.readouterr().err == ""
     images = {image.name for page in reader.pages for image in page.images}
     assert len(images) == 1
+
+
+# Flow: headings stay with their text, words hyphenate in the document's language --------------------
+
+
+def test_no_heading_is_stranded_at_the_bottom_of_a_page(project):
+    # paragraphs of varied length, so that some heading falls near the foot of a page
+    body = "\n\n".join(f"## Heading {n}\n\nParagraph {n} starts here, " + "words that fill the page " * (5 + 7 * n % 23)
+                       for n in range(1, 25))
+    project.write("content/sections/01-first.md", f"---\ntitle: First Section\n---\n{body}\n")
+    texts = page_texts(build_pdf(project))
+    assert len([t for t in texts if "Heading" in t]) > 2, "the section must span pages to test anything"
+    for n in range(1, 25):
+        page = next(i for i, text in enumerate(texts) if f"Heading {n} " in text)
+        assert f"Paragraph {n} starts here" in texts[page], f"Heading {n} is stranded on page {page + 1}"
+
+
+def test_long_words_are_hyphenated_in_the_document_language(project):
+    words = "internationalisation responsibilities characteristically extraordinarily " * 20
+    project.write("content/sections/01-first.md", f"---\ntitle: First Section\n---\n{words}\n")
+    text = " ".join(page.extract_text() for page in build_pdf(project).pages)
+    assert "\u2010" in text or "-\n" in text
