@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from decimal import Decimal
 
 import docx
 import pytest
@@ -404,3 +405,11 @@ def test_pandoc_reads_the_report(sample, tmp_path):
     assert "[web link](https://example.org/page)" in text
     assert "![A square of colour]" in text
     assert "7.  seventh" in text
+
+
+def test_grant_amounts_keep_their_cents_only_when_they_have_some(sample):
+    whole = open_docx(render(sample, FUNDER))
+    assert "Grant: EUR 12,345, Test programme" in body_texts(whole)
+    cents = open_docx(render(sample, {**FUNDER, "grant": {"amount": Decimal("1234.50"), "currency": "USD"}}))
+    assert "Grant: USD 1,234.50, Test programme" in body_texts(cents)
+    assert "Sample funder" in body_texts(cents)
