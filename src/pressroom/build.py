@@ -173,6 +173,7 @@ def write_all(outputs: list[tuple[Path, bytes]]) -> list[Path]:
     """Write every output beside its target, then rename them all into place (the old files survive
     any failure before the renames, which cannot be interrupted by Ctrl-C)."""
     temporaries: list[tuple[Path, Path]] = []
+    target = outputs[0][0] if outputs else None
     try:
         for target, data in outputs:
             temporaries.append((write_temporary(target, data), target))
@@ -183,7 +184,7 @@ def write_all(outputs: list[tuple[Path, bytes]]) -> list[Path]:
         for temporary, _ in temporaries:
             temporary.unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise OutputError(f"cannot write: {_why(error, outputs[0][0].parent)}", outputs[0][0]) from None
+            raise OutputError(f"cannot write: {_why(error, target.parent)}", target) from None
         raise
     return [target for _, target in temporaries]
 

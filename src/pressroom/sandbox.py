@@ -133,7 +133,7 @@ class _ResourceFinder(HTMLParser):
                 urls = [part.split()[0] for part in value.split(",") if part.strip()] if base == "srcset" else [value]
                 self.found.extend((line, f"<{tag} {name}>", url) for url in urls)
             elif name == "style":
-                self.found.extend((line + n - 1, "style url()", url) for n, url in css_urls(value))
+                self.found.extend((line + n - 1, "style url()", url) for n, url in css_urls(value, inline=True))
         self.in_style = tag == "style"
 
     def handle_endtag(self, tag):
@@ -153,8 +153,8 @@ def html_resource_urls(html: str) -> list[tuple[int, str, str]]:
     return finder.found
 
 
-def css_urls(css: str) -> list[tuple[int, str]]:
-    """Every url() and @import in a stylesheet (or a style attribute): (1-based line, url)."""
+def css_urls(css: str, inline: bool = False) -> list[tuple[int, str]]:
+    """Every url() and @import in a stylesheet (or, `inline`, a style attribute): (1-based line, url)."""
     import tinycss2
 
     found: list[tuple[int, str]] = []
@@ -179,7 +179,10 @@ def css_urls(css: str) -> list[tuple[int, str]]:
                     if isinstance(child, list):
                         walk(child)
 
-    walk(tinycss2.parse_stylesheet(css, skip_comments=True))
+    if inline:
+        walk(tinycss2.parse_component_value_list(css, skip_comments=True))
+    else:
+        walk(tinycss2.parse_stylesheet(css, skip_comments=True))
     return found
 
 
