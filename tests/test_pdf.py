@@ -370,3 +370,11 @@ def test_long_words_are_hyphenated_in_the_document_language(project):
     project.write("content/sections/01-first.md", f"---\ntitle: First Section\n---\n{words}\n")
     text = " ".join(page.extract_text() for page in build_pdf(project).pages)
     assert "\u2010" in text or "-\n" in text
+
+
+def test_without_a_content_date_the_pdf_date_comes_from_source_date_epoch(project, monkeypatch):
+    project.write("content/index.md", "---\ntitle: Test Brochure\n---\nThe introduction.\n")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert "/CreationDate" not in build_pdf(project).metadata
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
+    assert build_pdf(project).metadata["/CreationDate"].startswith("D:20231114")

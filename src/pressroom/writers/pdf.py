@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -33,7 +35,17 @@ def render_brochure_html(document: m.Document, settings: Settings, padding_pages
     environment.filters["body_html"] = render_body
     return render_template(environment, TEMPLATE, document=document, meta=document.meta,
                            sections=document.sections, data=document.data, settings=settings,
-                           padding_pages=padding_pages)
+                           padding_pages=padding_pages, pdf_date=pdf_date(document.meta))
+
+
+def pdf_date(meta: m.Metadata) -> dt.date | None:
+    """The date stored in the PDF: the content's date, else SOURCE_DATE_EPOCH, never the clock."""
+    if meta.date:
+        return meta.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return None
 
 
 def write_brochure(document: m.Document, settings: Settings) -> bytes:
