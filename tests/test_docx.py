@@ -12,7 +12,8 @@ from decimal import Decimal
 import docx
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
+from lxml import etree
 from PIL import Image
 
 from pressroom.build import BuildRequest, build, render_report
@@ -23,7 +24,6 @@ from pressroom.writers.docx import bookmark_name
 
 from conftest import REPO
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 from markdown_sample import EVERY_CONSTRUCT
 
 SECOND = """\
@@ -87,13 +87,13 @@ def styled(report) -> list[tuple[str, str]]:
 
 
 class Footnotes:
-    """The footnotes part's root (a plain lxml element: python-docx has no class for it), with w: xpath."""
+    """An element of the footnotes part (plain lxml: python-docx has no class for it), with prefixed xpath."""
 
     def __init__(self, element):
         self.element = element
 
     def xpath(self, path: str):
-        return self.element.xpath(path, namespaces={"w": W})
+        return etree.XPath(path, namespaces=nsmap)(self.element)
 
 
 def footnotes_root(report) -> Footnotes:
@@ -413,3 +413,32 @@ def test_grant_amounts_keep_their_cents_only_when_they_have_some(sample):
     cents = open_docx(render(sample, {**FUNDER, "grant": {"amount": Decimal("1234.50"), "currency": "USD"}}))
     assert "Grant: USD 1,234.50, Test programme" in body_texts(cents)
     assert "Sample funder" in body_texts(cents)
+
+
+def test_footnotes_hold_lists_and_pictures_like_the_body(sample):
+    sample.write("content/sections/02-second.md", """
+        ---
+        title: Second Section
+        ---
+        A claim.[^long]
+
+        ![A body picture](../assets/square.png)
+
+        [^long]: A note in two parts:
+
+            - first point
+            - second point
+
+            ![A small square](../assets/square.png)
+        """)
+    report = open_docx(render(sample))
+    part = report.part.part_related_by(RT.FOOTNOTES)
+    note = Footnotes(part.element).xpath("./w:footnote[@w:id='2']")[0]
+    paragraphs = Footnotes(note).xpath("./w:p")
+    assert [Footnotes(p).xpath("string(.)") for p in paragraphs[1:3]] == ["first point", "second point"]
+    assert all(Footnotes(p).xpath("./w:pPr/w:numPr") for p in paragraphs[1:3])
+    assert Footnotes(note).xpath(".//wp:docPr/@descr") == ["A small square"]
+    ids = report.element.body.xpath(".//wp:docPr/@id") + Footnotes(part.element).xpath(".//wp:docPr/@id")
+    assert len(ids) == 2 and len(set(ids)) == 2  # unique across the parts
+    embed = Footnotes(note).xpath(".//a:blip/@r:embed")
+    assert part.rels[embed[0]].reltype == RT.IMAGE

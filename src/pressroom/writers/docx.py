@@ -381,6 +381,7 @@ class DocxWriter:
     def save(self) -> bytes:
         self.fill_table_of_contents()
         self.header_and_footer()
+        x.number_drawings(self.doc.element.body, self.footnotes.element)
         settings = self.doc.settings.element
         x.set_update_fields(settings)
         x.set_footnote_separators(settings)

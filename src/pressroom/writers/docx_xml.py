@@ -159,6 +159,13 @@ def set_alt_text(inline_shape, alt: str, title: str = "") -> None:
         doc_pr.set("title", title)
 
 
+def number_drawings(*roots) -> None:
+    """Give every picture a document-wide unique id: python-docx counts per part, and the body and the
+    footnotes would otherwise share ids, which Word may report as damage."""
+    for number, doc_pr in enumerate((d for root in roots for d in root.iter(qn("wp:docPr"))), start=1):
+        doc_pr.set("id", str(number))
+
+
 def mark_header_row(row) -> None:
     """Repeat the row at the top of every page the table spans."""
     row._tr.get_or_add_trPr().append(element("w:tblHeader"))
