@@ -112,7 +112,8 @@ def warn_low_resolution_images(rendered, settings: Settings) -> None:
 
     lowest: dict[str, float] = {}
     for page in rendered.pages:
-        for box in page._page_box.descendants():
+        page_box = getattr(page, "_page_box", None)  # WeasyPrint's laid-out boxes (not public API)
+        for box in page_box.descendants() if page_box is not None else ():
             if not isinstance(box, ReplacedBox) or not isinstance(box.replacement, RasterImage):
                 continue
             if box.width <= 0 or box.element is None:
