@@ -248,6 +248,17 @@ def test_toc_without_headings_keeps_an_instruction(sample):
     assert fields['TOC \\o "1-3" \\h \\z \\u'].startswith("Right-click and choose Update Field")
 
 
+def test_bookmark_names_stay_unique_when_the_template_repeats_an_anchor(sample):
+    template = sample.templates / "report" / "report.yaml.j2"
+    template.write_text(template.read_text() + '- heading: {text: "Again", level: 1, anchor: "first"}\n')
+    report = open_docx(render(sample))
+    names = report.element.body.xpath(".//w:bookmarkStart/@w:name")
+    assert names.count("first") == 1 and len(names) == len(set(names))
+    entries = [p for p in report.paragraphs if p.style.name.lower() == "toc 1"]
+    again = next(p for p in entries if p.text == "Again")
+    assert again._p.xpath("string(./w:hyperlink/@w:anchor)") in names
+
+
 def test_long_anchors_become_word_sized_bookmarks():
     long = "a-heading-whose-anchor-is-far-longer-than-forty-characters"
     assert len(bookmark_name(long)) == 40 and bookmark_name(long) != bookmark_name(long + "-2")

@@ -72,7 +72,8 @@ class DocxWriter:
         self.notes: dict[int, m.Footnote] = {}  # the footnotes of the body being written, by number
         self.in_note = False
         self.toc: tuple | None = None  # (placeholder paragraph, fallback text) until the headings are known
-        self.untitled_headings = 0
+        self.hidden_bookmarks = 0
+        self.bookmarks: set[str] = set()
         self.place = self.sect_pr.addprevious  # where the next block element goes
         self.parent = self.doc._body  # the python-docx container for proxies (gives .part)
 
@@ -136,16 +137,23 @@ class DocxWriter:
         return r
 
     def bookmark(self, paragraph: Paragraph, anchor: str) -> None:
+        """Bookmark the paragraph; a name already taken (a template heading repeating a section's slug) is
+        skipped, since Word keeps only one bookmark per name and links go to the first."""
+        name = bookmark_name(anchor)
+        if name in self.bookmarks:
+            self.hidden_bookmarks += 1
+            name = f"_Heading{self.hidden_bookmarks}"
+        self.bookmarks.add(name)
         self.bookmark_id += 1
-        x.add_bookmark(paragraph._p, bookmark_name(anchor), self.bookmark_id)
+        x.add_bookmark(paragraph._p, name, self.bookmark_id)
 
     def heading(self, level: int, anchor: str, inlines) -> None:
         """A Heading 1-3 paragraph with a bookmark, the target of links and of the TOC's entries."""
         paragraph = self.paragraph(f"Heading {min(max(level, 1), 3)}")
         self.inlines(paragraph, inlines)
         if not anchor:
-            self.untitled_headings += 1
-            anchor = f"_Heading{self.untitled_headings}"
+            self.hidden_bookmarks += 1
+            anchor = f"_Heading{self.hidden_bookmarks}"
         self.bookmark(paragraph, anchor)
 
     # report blocks ------------------------------------------------------------
