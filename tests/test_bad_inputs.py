@@ -134,6 +134,11 @@ CASES = [
         p.write("pressroom.yaml", "allow_raw_html: true\n"),
         section(p, "Text.\n\n<div>\n<img src=http://example.org/track.gif alt=x>\n</div>\n")),
          [f"{SECTION}:7: raw HTML <img src>: 'http://example.org/track.gif' {REMOTE_OFF}"]),
+    Case("image over the size limit", lambda p: (
+        p.write("pressroom.yaml", "max_image_bytes: 50\n"),
+        write_bytes(p, "content/assets/dot.png", png_bytes()), section(p, "![A dot](../assets/dot.png)\n")),
+         [f"{SECTION}:4: image: '../assets/dot.png' is {len(png_bytes())} bytes, over the limit of 50 "
+          "(raise max_image_bytes in pressroom.yaml)"]),
     Case("very large file", lambda p: section(p, "word " * 400_001),
          [f"{SECTION}:1: file: is 2000034 bytes, over the limit of 2000000 bytes; split it, "
           "or raise max_file_bytes in pressroom.yaml"]),

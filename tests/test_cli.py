@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from pressroom import __version__
@@ -44,3 +45,62 @@ def test_content_error_is_one_line_exit_1_no_traceback(project, capsys, monkeypa
 def test_usage_error_exits_2(capsys):
     assert main(["build", "leaflet"]) == 2
     assert "'leaflet' is not one of 'brochure', 'report', 'reports', 'all'" in capsys.readouterr().err
+
+
+def test_a_single_error_is_followed_by_its_count(project, capsys, monkeypatch):
+    project.write("content/sections/02-second.md", "---\ntitle: Two\n---\n[x](#missing)\n")
+    monkeypatch.chdir(project.root)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err == ("Error: content/sections/02-second.md:4: link: no heading or section has the "
+                                       "anchor '#missing'\n1 error in content/\n")
+
+
+def test_raising_max_file_bytes_in_pressroom_yaml_lets_a_large_file_through(project, capsys, monkeypatch):
+    project.write("content/sections/02-second.md", "---\ntitle: Two\n---\n" + "word " * 500_000)
+    monkeypatch.chdir(project.root)
+    assert main(["check"]) == 1
+    assert "raise max_file_bytes in pressroom.yaml" in capsys.readouterr().err
+    project.write("pressroom.yaml", "max_file_bytes: 3000000\n")
+    assert main(["check"]) == 0
+
+
+def test_an_internal_fault_is_short_and_says_where_to_report_it(project, capsys, monkeypatch):
+    import pressroom.build
+
+    def broken(settings):
+        raise RuntimeError("something inside broke")
+
+    monkeypatch.setattr(pressroom.build, "check", broken)
+    monkeypatch.chdir(project.root)
+    assert main(["check"]) == 3
+    assert capsys.readouterr().err == (
+        "Error: internal error: RuntimeError: something inside broke\n"
+        "This is a bug in Pressroom, not in your content; please report it on the Pressroom issue tracker "
+        "with the command you ran and the output of the same command with --debug.\n")
+    with pytest.raises(RuntimeError, match="something inside broke"):
+        main(["--debug", "check"])
+
+
+def test_ctrl_c_exits_130_with_one_line(project, capsys, monkeypatch):
+    import pressroom.build
+
+    def interrupted(settings):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pressroom.build, "check", interrupted)
+    monkeypatch.chdir(project.root)
+    assert main(["check"]) == 130
+    assert capsys.readouterr().err.strip() == "Interrupted; earlier outputs are unchanged."
+
+
+def test_no_traceback_escapes_the_console_script(project):
+    """The installed command, run for real: one clear line, exit 1, no Python traceback."""
+    import subprocess
+    import sys
+
+    project.write("content/sections/01-first.md", "---\ntitle: [\n---\nBody.\n")
+    result = subprocess.run([sys.executable, "-m", "pressroom.cli", "build"], cwd=project.root,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == "1 error in content/"
