@@ -50,6 +50,8 @@ def write_report(document: m.Document, blocks: list[ReportBlock], reference: Pat
 
 
 class DocxWriter:
+    """Writes report blocks into a copy of the reference document, emptied of its body."""
+
     def __init__(self, document: m.Document, reference: Path):
         self.document = document
         self.reference = reference
@@ -71,7 +73,7 @@ class DocxWriter:
         self.note_id = 0
         self.notes: dict[int, m.Footnote] = {}  # the footnotes of the body being written, by number
         self.in_note = False
-        self.toc: tuple | None = None  # (placeholder paragraph, fallback text) until the headings are known
+        self.toc = None  # the TOC's placeholder paragraph, until every heading is written
         self.hidden_bookmarks = 0
         self.bookmarks: set[str] = set()
         self.place = self.sect_pr.addprevious  # where the next block element goes
