@@ -145,6 +145,16 @@ CASES = [
     Case("very deep nesting", lambda p: section(p, "Text.\n\n" + deep_list(30)),
          [f"{SECTION}:25: Markdown: nested more than 40 levels deep (each list counts two); "
           "text from here on would be lost, so flatten the nesting"]),
+    Case("very deep inline nesting", lambda p: section(p, "Text.\n\n" + "*a **b " * 15 + "c" + "** d*" * 15 + "\n"),
+         [f"{SECTION}:6: Markdown: emphasis and links nested more than 20 levels deep; flatten the nesting"]),
+    Case("very deep YAML", lambda p: p.write("content/data/deep.yaml", "top:\n  list: " + "[" * 500 + "]" * 500),
+         ["content/data/deep.yaml:2: YAML: nested more than 50 levels deep; flatten the data"]),
+    Case("SVG image that loads a remote image", lambda p: (
+        p.write("content/assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" '
+                'xmlns:xlink="http://www.w3.org/1999/xlink">\n<image xlink:href="https://example.org/x.png"/></svg>\n'),
+        section(p, "![Logo](../assets/logo.svg)\n")),
+         [f"{SECTION}:4: image: '../assets/logo.svg' loads <image xlink:href>: 'https://example.org/x.png' "
+          f"{REMOTE_OFF}"]),
     Case("YAML alias bomb", lambda p: p.write("content/data/bomb.yaml", "".join(
         [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" if i else "l0: &l0 [lol]\n" for i in range(9)])),
          ["content/data/bomb.yaml:1: YAML: aliases expand to more than 100000 values; write the data out instead"]),

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import model as m
 from .config import Settings
 from .errors import Problems
-from .markdown import MAX_NESTING, BodyReader, make_parser
+from .markdown import MAX_INLINE_NESTING, MAX_NESTING, BodyReader, make_parser
 from .sandbox import ResourceRefused, Sandbox, html_resource_urls, image_problem
 from .schema import DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter, validate
 from .yamlfile import YamlProblem, line_of, load_yaml
@@ -132,8 +132,13 @@ class ContentReader:
         try:
             body = reader.read(text)
         except RecursionError:
-            self.problems.add(path, reader.current_line, "Markdown: nested too deeply to read; flatten the nesting")
+            self.problems.add(path, reader.current_line or line_offset + 1,
+                              "Markdown: nested too deeply to read; flatten the nesting")
             return m.Body()
+        if reader.too_deep_inline_line is not None:
+            self.problems.add(path, reader.too_deep_inline_line, f"Markdown: emphasis and links nested more than "
+                              f"{MAX_INLINE_NESTING} levels deep; flatten the nesting")
+            return body
         if reader.too_deep_line is not None:
             self.problems.add(path, reader.too_deep_line, f"Markdown: nested more than {MAX_NESTING} levels deep "
                               "(each list counts two); text from here on would be lost, so flatten the nesting")
@@ -141,6 +146,17 @@ class ContentReader:
         for html, line in reader.raw_html:
             self.check_raw_html(path, line, html)
         return body
+
+    def check_svg(self, path: Path, line: int | None, src: str, svg: Path) -> None:
+        """An SVG image may load other files and URLs itself; those go through the sandbox too."""
+        text = svg.read_text(encoding="utf-8", errors="replace")
+        for _, construct, url in html_resource_urls(text):
+            if url.strip().startswith("#"):
+                continue
+            try:
+                self.sandbox.classify(url.strip(), svg.parent)
+            except ResourceRefused as refusal:
+                self.problems.add(path, line, f"image: '{src}' loads {construct}: {refusal}")
 
     def check_raw_html(self, path: Path, line: int | None, html: str) -> None:
         """Raw HTML (allowed by the project) may still load only what the sandbox allows."""
@@ -161,6 +177,8 @@ class ContentReader:
         if problem is not None:
             self.problems.add(path, line, f"image: '{src}' {problem}")
             return m.Image(src, alt, title)
+        if resolved is not None and resolved.suffix.lower() == ".svg":
+            self.check_svg(path, line, src, resolved)
         if not alt:
             self.problems.add(path, line, f"image: '{src}' has no alt text; write ![what it shows]({src})")
         return m.Image(src, alt, title, resolved)
@@ -219,8 +237,9 @@ class ContentReader:
         slug = (front.slug if front and front.slug else name.group("slug")).lower()
         slug_line = self.front_line("slug") if front and front.slug else 1
         self.anchors.add(slug)
+        problems_before = len(self.problems.items)
         body = self.read_body(path, body_text, offset, min_heading_level=2)
-        if not body.blocks:
+        if not body.blocks and len(self.problems.items) == problems_before:
             self.problems.add(path, offset + 1, "section: empty; write the section's text below the front matter")
         if front is None:
             return None, slug_line

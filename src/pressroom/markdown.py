@@ -22,6 +22,7 @@ ReportProblem = Callable[[int | None, str], None]
 ResolveImage = Callable[[str, str, str, int | None], m.Image]
 
 MAX_NESTING = 40  # markdown-it's own default is 100; each list counts twice (list and item)
+MAX_INLINE_NESTING = 20  # emphasis inside links inside emphasis...: no real text comes near this
 TOO_DEEP = "too_deep_line"  # key in the parse env: 0-based line where nesting hit MAX_NESTING
 
 
@@ -69,12 +70,20 @@ class BodyReader:
         self.internal_links: list[tuple[str, int | None]] = []  # (url, line), checked once all anchors are known
         self.raw_html: list[tuple[str, int | None]] = []  # (html, line), for the resource sandbox
         self.too_deep_line: int | None = None  # where nesting passed MAX_NESTING and text would be lost
+        self.too_deep_inline_line: int | None = None  # where inline nesting passed MAX_INLINE_NESTING
 
     def read(self, text: str) -> m.Body:
         env: dict = {}
-        tree = SyntaxTreeNode(self.parser.parse(text, env))
+        tokens = self.parser.parse(text, env)
         if TOO_DEEP in env:
             self.too_deep_line = env[TOO_DEEP] + 1 + self.line_offset
+        for token in tokens:
+            if token.type == "inline" and token.map and any(
+                    child.level > MAX_INLINE_NESTING for child in token.children or ()):
+                # Refuse before building the tree: the tree and both writers recurse once per level.
+                self.too_deep_inline_line = token.map[0] + 1 + self.line_offset
+                return m.Body()
+        tree = SyntaxTreeNode(tokens)
         blocks, footnotes = [], []
         for node in tree.children:
             if node.type == "footnote_block":

@@ -8,6 +8,8 @@ import yaml
 
 # A YAML file may reuse anchors, but not expand into more nodes than this (the "billion laughs" attack).
 MAX_EXPANDED_NODES = 100_000
+# Lists and mappings nested deeper than this are refused (composing them recurses once per level).
+MAX_DEPTH = 50
 
 
 class YamlProblem(Exception):
@@ -21,6 +23,7 @@ class YamlProblem(Exception):
 
 def load_yaml(text: str, first_line: int = 1) -> tuple[Any, yaml.Node | None]:
     """Parse YAML safely; return the data and its node tree (for line look-ups)."""
+    _check_depth(text, first_line)
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -36,6 +39,22 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, yaml.Node | None]:
         raise YamlProblem(None, f"YAML: {error}") from None
     finally:
         loader.dispose()
+
+
+def _check_depth(text: str, first_line: int) -> None:
+    """Refuse deep nesting from the event stream, which PyYAML produces without recursing."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlProblem(event.start_mark.line + first_line,
+                                      f"YAML: nested more than {MAX_DEPTH} levels deep; flatten the data")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # malformed: loading reports it with its line
 
 
 def _check_expansion(root: yaml.Node, first_line: int) -> None:
