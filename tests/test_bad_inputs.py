@@ -193,6 +193,23 @@ CASES = [
         p, "brochure/brochure.css", 1, '@import "/etc/passwd";'),
          ["templates/brochure/brochure.css:1: url(): '/etc/passwd' is outside the project; "
           "resources must be inside content/ or templates/"], count="1 error in templates/"),
+    Case("missing index", lambda p: (p.content / "index.md").unlink(),
+         ["content/index.md: file: missing; every project needs content/index.md with a title"]),
+    Case("missing content folder", lambda p: None,
+         ["nowhere: content folder: not found; pass --content or set content in pressroom.yaml"],
+         args=["--content", "nowhere"]),
+    Case("missing templates folder", lambda p: None,
+         ["nowhere: templates: folder not found; pass --templates or set templates in pressroom.yaml"],
+         count="1 error in nowhere/", args=["--templates", "nowhere"]),
+    Case("template including a file outside its folder", lambda p: edit_template(
+        p, "brochure/brochure.html.j2", 1, "{% include '../../secret/notes.html' %}"),
+         ["templates/brochure/brochure.html.j2:1: template: included template '../../secret/notes.html' not found"],
+         count="1 error in templates/"),
+    Case("template file linked from outside the project", lambda p: (
+        write_bytes(p, "secret/notes.html", b"<p>secret</p>\n"),
+        symlink(p, "templates/brochure/notes.html", p.root / "secret/notes.html")),
+         ["templates/brochure/notes.html:1: file: is a link to '{root}/secret/notes.html', outside the project; "
+          "copy the file in instead"], count="1 error in templates/"),
     Case("unknown setting in pressroom.yaml", lambda p: p.write("pressroom.yaml", "max_file_byte: 10\n"),
          ["pressroom.yaml:1: max_file_byte: unknown key; did you mean 'max_file_bytes'?"],
          count="1 error in pressroom.yaml"),

@@ -189,7 +189,7 @@ class ContentReader:
         text = self.read_text(path) if path.is_file() else None
         if text is None:
             if not path.is_file():
-                self.problems.add(path, None, "missing; every project needs content/index.md with a title")
+                self.problems.add(path, None, "file: missing; every project needs content/index.md with a title")
             return m.Metadata(title=""), m.Body()
         front, body_text, offset = self.read_front_matter(path, text, IndexFrontMatter)
         body = self.read_body(path, body_text, offset, min_heading_level=2)

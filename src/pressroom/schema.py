@@ -184,7 +184,7 @@ def read_project_config(path: Path) -> dict:
         problems.add(path, error.line, error.message)
         problems.raise_if_any(str(path))
     except (OSError, UnicodeDecodeError) as error:
-        problems.add(path, None, f"cannot read: {error}")
+        problems.add(path, 1, f"file: cannot read as UTF-8 text ({error})")
         problems.raise_if_any(str(path))
     config = validate(ProjectConfig, data or {}, node, path, 1, problems)
     problems.raise_if_any(str(path))
