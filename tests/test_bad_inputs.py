@@ -182,6 +182,10 @@ CASES = [
     Case("template undefined variable in the report", lambda p: edit_template(
         p, "report/report.yaml.j2", 1, "{{ no_such_name }}"),
          ["templates/report/report.yaml.j2:1: template: 'no_such_name' is undefined"], count="1 error in templates/"),
+    Case("template asking for a data file that does not exist", lambda p: edit_template(
+        p, "brochure/brochure.html.j2", 1, "{{ data.partners }}"),
+         ["templates/brochure/brochure.html.j2:1: template: data file 'partners' does not exist "
+          "(no content/data/partners.yaml)"], count="1 error in templates/"),
     Case("missing template", lambda p: (p.templates / "report" / "report.yaml.j2").unlink(),
          ["templates/report/report.yaml.j2: template: not found (Pressroom needs report.yaml.j2 in templates/report/)"],
          count="1 error in templates/"),
@@ -278,3 +282,44 @@ def test_check_reports_the_same_problems(case, project, capsys, monkeypatch):
     assert err.splitlines() == [f"Error: {line.replace('{root}', str(project.root))}"
                                 for line in case.errors] + [case.count]
     assert not project.out.exists()
+
+
+@pytest.mark.parametrize("files, name, expected", [
+    ({"page.j2": "a\nb\n{{ missing }}\n"}, "page.j2", ("page.j2", 3, "template: 'missing' is undefined")),
+    ({"page.j2": "{% extends 'base.j2' %}\n{% block body %}\nx\n{{ gone.attr }}\n{% endblock %}\n",
+      "base.j2": "<body>\n{% block body %}{% endblock %}\n</body>\n"},
+     "page.j2", ("page.j2", 4, "template: 'gone' is undefined")),
+    ({"page.j2": "{% import 'macros.j2' as m %}\n{{ m.card(1) }}\n",
+      "macros.j2": "{% macro card(n) %}\n<div>\n{{ n.title.upper() }}\n</div>\n{% endmacro %}\n"},
+     "page.j2", ("macros.j2", 3, "template: 'int object' has no attribute 'title'")),
+    ({"page.j2": "one\n{{ 1 // 0 }}\n"}, "page.j2",
+     ("page.j2", 2, "template: ZeroDivisionError: integer division or modulo by zero")),
+    ({"page.j2": "one\n{{ 5 | join(',') }}\n"}, "page.j2",
+     ("page.j2", 2, "template: TypeError: 'int' object is not iterable")),
+    ({"page.j2": "one\ntwo\n{% for x in y %}\n"}, "page.j2",
+     ("page.j2", 3, "template syntax: Unexpected end of template. Jinja was looking for the following tags: "
+      "'endfor' or 'else'. The innermost block that needs to be closed is 'for'.")),
+])
+def test_template_problems_name_the_right_file_and_line(tmp_path, files, name, expected):
+    from pressroom.errors import PressroomError
+    from pressroom.templates import make_environment, render_template
+
+    for file, text in files.items():
+        (tmp_path / file).write_text(text)
+    with pytest.raises(PressroomError) as caught:
+        render_template(make_environment(tmp_path, autoescape=True), name, y=[])
+    [problem] = caught.value.problems
+    assert (problem.path.name, problem.line, problem.message) == expected
+
+
+def test_a_bug_in_pressroom_called_from_a_template_is_not_blamed_on_the_template(tmp_path):
+    from pressroom.templates import make_environment, render_template
+
+    def broken_filter(value):
+        raise RuntimeError("bug in a Pressroom filter")
+
+    (tmp_path / "page.j2").write_text("one\n{{ 1 | broken }}\n")
+    environment = make_environment(tmp_path, autoescape=True)
+    environment.filters["broken"] = broken_filter
+    with pytest.raises(RuntimeError, match="bug in a Pressroom filter"):
+        render_template(environment, "page.j2")
