@@ -453,3 +453,11 @@ def test_footnotes_hold_lists_and_pictures_like_the_body(sample):
     assert len(ids) == 2 and len(set(ids)) == 2  # unique across the parts
     embed = Footnotes(note).xpath(".//a:blip/@r:embed")
     assert part.rels[embed[0]].reltype == RT.IMAGE
+
+
+def test_report_builds_without_optional_metadata(project):
+    """A project whose index has only a title still gets a cover (title alone) and a report."""
+    project.write("content/index.md", "---\ntitle: Only A Title\n---\nIntro.\n")
+    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    cover = [(p.style.name, p.text) for p in report.paragraphs][:2]
+    assert cover[0] == ("Title", "Only A Title")

@@ -101,7 +101,7 @@ class _Planner:
     def plan_cover(self, value: dict) -> Cover:
         meta = self.document.meta
         return Cover(value.get("title", meta.title), value.get("subtitle", meta.subtitle),
-                     tuple(str(line) for line in value.get("lines", ())))
+                     tuple(str(line) for line in value.get("lines") or ()))
 
     def plan_toc(self, value: dict) -> TableOfContents:
         return TableOfContents(value.get("title", "Contents"))

@@ -163,5 +163,5 @@ class _weasyprint_errors:
 
     def __exit__(self, kind, error, traceback):
         if kind is not None and type(error).__name__ == "RefusedResource":
-            raise PressroomError(f"resource: {error}", self.folder) from None
+            raise PressroomError(f"resource: {error}", self.folder / TEMPLATE) from None
         return False
