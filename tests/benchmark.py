@@ -37,8 +37,8 @@ def make_project(root: Path, copies: int) -> Path:
         for source in sources:
             number += 1
             text = source.read_text(encoding="utf-8")
-            slug = source.stem.split("-", 1)[1]
-            (sections / f"{number:0{width}d}-{slug}-{copy + 1}.md").write_text(text, encoding="utf-8")
+            slug = source.stem.split("-", 1)[1] + (f"-{copy + 1}" if copy else "")  # data files name copy 1
+            (sections / f"{number:0{width}d}-{slug}.md").write_text(text, encoding="utf-8")
             title = text.split("title: ", 1)[1].split("\n", 1)[0]
             combined.append(f"# {title}\n\n{body_of(source)}")
     pandoc_input = root / "all.md"

@@ -106,3 +106,12 @@ def test_data_item_naming_a_missing_section(project):
 def test_cover_image_problem_names_the_cover_image_line(project):
     project.write("content/index.md", "---\ntitle: T\nsubtitle: S\ncover_image: assets/none.png\n---\nIntro.\n")
     assert problems(project) == ["content/index.md:4: image: 'assets/none.png' does not exist"]
+
+
+def test_long_lists_of_known_names_are_shortened(project):
+    for number in range(3, 13):
+        project.write(f"content/sections/{number:02d}-extra-{number}.md", f"---\ntitle: Extra {number}\n---\nText.\n")
+    project.write("content/data/glossary.yaml", "- term: A\n  definition: B\n  section: nowhere\n")
+    assert problems(project) == [
+        "content/data/glossary.yaml:3: section: no section has the slug 'nowhere' (known: extra-10, extra-11, "
+        "extra-12, extra-3, extra-4, extra-5, extra-6, extra-7 and 4 more)"]

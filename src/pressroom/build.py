@@ -14,7 +14,7 @@ from pathlib import Path
 from . import model as m
 from .config import Settings
 from .content import ContentReader
-from .errors import OutputError, PressroomError, Problems, display_path
+from .errors import OutputError, PressroomError, Problems, display_path, known_names
 from .sandbox import check_template_folder
 from .templates import check_template_syntax
 
@@ -123,7 +123,7 @@ def select_funders(document: m.Document, slugs: tuple[str, ...] | None) -> list[
     by_slug = {f["slug"]: f for f in funders}
     unknown = [s for s in slugs if s not in by_slug]
     if unknown:
-        known = ", ".join(by_slug) or "none"
+        known = known_names(by_slug)
         raise PressroomError(f"funder: no funder with slug '{unknown[0]}' (known: {known})",
                              document.root / "data" / "funders.yaml")
     return [by_slug[s] for s in slugs]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import model as m
 from .config import Settings
-from .errors import Problems
+from .errors import Problems, known_names
 from .markdown import MAX_INLINE_NESTING, MAX_NESTING, BodyReader, make_parser
 from .sandbox import ResourceRefused, Sandbox, html_resource_urls, image_problem
 from .schema import DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter, validate
@@ -281,7 +281,7 @@ class ContentReader:
             for index, item in enumerate(data[stem]):
                 slug = item.get("section") if isinstance(item, dict) else None
                 if slug and slug not in slugs:
-                    known = ", ".join(sorted(slugs)) or "none"
+                    known = known_names(slugs)
                     self.problems.add(path, line_of(node, (index, "section"), 1),
                                       f"section: no section has the slug '{slug}' (known: {known})")
 

@@ -97,3 +97,12 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+def known_names(names, limit: int = 8) -> str:
+    """A short list of valid names for an error message: the first few, then how many more."""
+    names = sorted(names)
+    if not names:
+        return "none"
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
