@@ -1,7 +1,8 @@
 """Markdown to model: markdown-it-py parses, this module turns its syntax tree into model nodes.
 
-The only place that knows Markdown. Problems (missing images, resources outside the project) are
-reported through a callback with the line they occur on, so the reader can collect them all.
+The only place that knows Markdown. Images are resolved through a callback given the line they occur
+on; internal links, raw HTML and too-deep nesting are kept with their lines on the BodyReader, so the
+content reader can check them and collect every problem.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import model as m
 
-# (line or None, message) -> None
-ReportProblem = Callable[[int | None, str], None]
-# (src, line) -> resolved Image
+# (src, alt, title, line) -> resolved Image
 ResolveImage = Callable[[str, str, str, int | None], m.Image]
 
 MAX_NESTING = 40  # markdown-it's own default is 100; each list counts twice (list and item)
@@ -90,11 +89,11 @@ class BodyReader:
                 footnotes = self._footnotes(node)
             else:
                 blocks.append(self._block(node))
-        return m.Body(tuple(b for b in blocks if b is not None), tuple(footnotes))
+        return m.Body(tuple(blocks), tuple(footnotes))
 
     # blocks ----------------------------------------------------------------
 
-    def _block(self, node: SyntaxTreeNode) -> m.Block | None:
+    def _block(self, node: SyntaxTreeNode) -> m.Block:
         if node.map:
             self.current_line = node.map[0] + 1 + self.line_offset
         kind = node.type
@@ -124,7 +123,7 @@ class BodyReader:
         raise ValueError(f"unsupported Markdown block: {kind}")  # a parser plugin we did not enable
 
     def _blocks(self, nodes) -> tuple[m.Block, ...]:
-        return tuple(b for b in (self._block(n) for n in nodes) if b is not None)
+        return tuple(self._block(n) for n in nodes)
 
     def _items(self, node: SyntaxTreeNode) -> tuple[m.ListItem, ...]:
         return tuple(m.ListItem(self._blocks(item.children)) for item in node.children)
@@ -186,14 +185,13 @@ class BodyReader:
         if kind == "code_inline":
             return m.Code(node.content)
         if kind == "link":
-            if str(node.attrs.get("href", "")).startswith("#"):
-                self.internal_links.append((str(node.attrs["href"]), self.current_line))
-            return m.Link(str(node.attrs.get("href", "")), tuple(self._inlines(node.children)),
-                          str(node.attrs.get("title", "") or ""))
+            link = m.Link(str(node.attrs.get("href", "")), tuple(self._inlines(node.children)), _title(node))
+            if link.is_internal:
+                self.internal_links.append((link.url, self.current_line))
+            return link
         if kind == "image":
             alt = plain_text(self._inlines(node.children))
-            return self.resolve_image(str(node.attrs.get("src", "")), alt,
-                                      str(node.attrs.get("title", "") or ""), self.current_line)
+            return self.resolve_image(str(node.attrs.get("src", "")), alt, _title(node), self.current_line)
         if kind == "html_inline":
             self.raw_html.append((node.content, self.current_line))
             return m.RawHtml(node.content)
@@ -213,6 +211,11 @@ class BodyReader:
             n += 1
         self.anchors.add(anchor)
         return anchor
+
+
+def _title(node: SyntaxTreeNode) -> str:
+    """A link's or image's title attribute ("" when it has none)."""
+    return str(node.attrs.get("title", "") or "")
 
 
 def _alignment(cell: SyntaxTreeNode) -> str:
@@ -236,23 +239,3 @@ def plain_text(inlines) -> str:
             parts.append(node.html)
     return "".join(parts)
 
-
-def walk_inlines(blocks):
-    """Every inline node in the blocks, depth first (for checks such as internal links)."""
-    for block in blocks:
-        if isinstance(block, (m.Paragraph, m.Heading)):
-            yield from _walk(block.children)
-        elif isinstance(block, (m.BlockQuote, m.ListItem, m.Footnote)):
-            yield from walk_inlines(block.children)
-        elif isinstance(block, (m.BulletList, m.OrderedList)):
-            yield from walk_inlines(block.items)
-        elif isinstance(block, m.Table):
-            for cell in block.header + tuple(c for row in block.rows for c in row):
-                yield from _walk(cell)
-
-
-def _walk(inlines):
-    for node in inlines:
-        yield node
-        if isinstance(node, (m.Emph, m.Strong, m.Link)):
-            yield from _walk(node.children)
