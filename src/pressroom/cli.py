@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import REPORT_URL
+from .config import PAPER_SIZES, PDF_VARIANTS, TARGETS
 
+REPORT_URL = "the Pressroom issue tracker"  # where people are asked to report internal faults
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 REPORT_HINT = (f"This is a bug in Pressroom, not in your content; please report it on {REPORT_URL} "
@@ -25,24 +26,23 @@ templates_option = click.option("--templates", type=click.Path(path_type=Path), 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pressroom")
 @click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
-@click.pass_context
-def cli(context: click.Context, debug: bool) -> None:
+def cli(debug: bool) -> None:
     """Turn structured Markdown in content/ into a PDF brochure and a Word report."""
-    context.obj = {"debug": debug}
+    # main() reads --debug from the arguments itself: it needs it for errors raised outside this context.
 
 
 @cli.command()
-@click.argument("target", type=click.Choice(["brochure", "report", "reports", "all"]), default="all")
+@click.argument("target", type=click.Choice(TARGETS), default="all")
 @content_option
 @templates_option
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder.  [default: ./build]")
 @click.option("--funder", "funders", multiple=True, metavar="SLUG",
               help="Build the report edition for this funder (repeatable); writes OUT/reports/SLUG.docx.")
-@click.option("--paper", type=click.Choice(["A4", "Letter", "A5"]), default=None,
+@click.option("--paper", type=click.Choice(PAPER_SIZES), default=None,
               help="Brochure paper size.  [default: A4]")
 @click.option("--print", "print_marks", is_flag=True, default=None,
               help="Print-shop PDF: 3 mm bleed, crop and cross marks, pages padded to a multiple of 4.")
-@click.option("--pdf-variant", type=click.Choice(["plain", "pdf/ua-1", "pdf/a-3b"]), default=None,
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=None,
               help="PDF flavour: tagged for accessibility or archival.  [default: plain]")
 def build(target, content, templates, out, funders, paper, print_marks, pdf_variant) -> None:
     """Build TARGET: brochure, report, reports (one per funder) or all.  [default: all]"""

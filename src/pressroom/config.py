@@ -12,7 +12,7 @@ from pathlib import Path
 CONFIG_FILE = "pressroom.yaml"
 PAPER_SIZES = ("A4", "Letter", "A5")
 PDF_VARIANTS = ("plain", "pdf/ua-1", "pdf/a-3b")
-TARGETS = ("brochure", "report", "all")
+TARGETS = ("brochure", "report", "reports", "all")  # reports: one edition per funder
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-REPORT_URL = "the Pressroom issue tracker"  # where the CLI asks people to report internal faults
-
 
 def display_path(path: Path | str) -> str:
     """A path as the user should see it: relative to the working directory when inside it."""

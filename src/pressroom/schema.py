@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
+from .config import PAPER_SIZES, PDF_VARIANTS
 from .errors import Problems
 from .yamlfile import YamlProblem, line_of, load_yaml
 
@@ -97,9 +98,9 @@ class ProjectConfig(Strict):
     content: Path | None = None
     templates: Path | None = None
     out: Path | None = None
-    paper: Literal["A4", "Letter", "A5"] | None = None
+    paper: Literal[PAPER_SIZES] | None = None
     print_marks: bool | None = None
-    pdf_variant: Literal["plain", "pdf/ua-1", "pdf/a-3b"] | None = None
+    pdf_variant: Literal[PDF_VARIANTS] | None = None
     allow_raw_html: bool | None = None
     allow_remote_resources: bool | None = None
     max_file_bytes: int | None = Field(default=None, gt=0)
