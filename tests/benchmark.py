@@ -61,6 +61,12 @@ def timed(command: list[str] | str, cwd: Path, repeat: int) -> float:
     return statistics.median(times)
 
 
+def page_count(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages) if path.exists() else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--copies", type=int, nargs="+", default=[100, 1000])
@@ -86,6 +92,8 @@ def main() -> int:
                 route = f"{pandoc} {source} -s -t html5 -o pandoc.html && {BIN / 'weasyprint'} pandoc.html pandoc.pdf"
                 theirs = timed(route, root, args.repeat) if pandoc else float("nan")
                 print(f"{'brochure .pdf (pandoc: html5 | weasyprint)':44} {copies:7d} {ours:10.2f} {theirs:10.2f}")
+                pages = page_count(root / "out" / "brochure.pdf"), page_count(root / "pandoc.pdf")
+                print(f"{'  pages (each section opens a page in ours)':44} {copies:7d} {pages[0]:10d} {pages[1]:10d}")
     return 0
 
 
