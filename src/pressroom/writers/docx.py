@@ -103,11 +103,23 @@ class DocxWriter:
     # paragraphs and runs ------------------------------------------------------
 
     def paragraph(self, style: str = "Normal") -> Paragraph:
+        """A new paragraph where the next block goes."""
+        p = self._p(style)
+        self.place(p)
+        return Paragraph(p, self.parent)
+
+    def text_paragraph(self, text: str, style: str = "Normal") -> Paragraph:
+        """A new paragraph holding `text` as one plain run."""
+        paragraph = self.paragraph(style)
+        paragraph._p.append(self.run(text))
+        return paragraph
+
+    def _p(self, style: str) -> OxmlElement:
+        """A w:p element in `style`, not placed anywhere yet."""
         p = OxmlElement("w:p")
         if style != "Normal":
             x.set_paragraph_style(p, self.style_ids[style])
-        self.place(p)
-        return Paragraph(p, self.parent)
+        return p
 
     @contextlib.contextmanager
     def _writing_into(self, container, part):
@@ -120,7 +132,7 @@ class DocxWriter:
             self.place, self.parent, self.in_note = saved
 
     def run(self, text: str, formats: frozenset = frozenset(), style: str | None = None):
-        r = OxmlElement("w:r")
+        r = x.text_run(text)
         rPr = OxmlElement("w:rPr")
         if style:
             rPr.append(x.element("w:rStyle", val=self.style_ids[style]))
@@ -131,18 +143,15 @@ class DocxWriter:
         if "superscript" in formats:
             rPr.append(x.element("w:vertAlign", val="superscript"))
         if len(rPr):
-            r.append(rPr)
-        t = OxmlElement("w:t")
-        t.set(x.qn("xml:space"), "preserve")
-        t.text = text
-        r.append(t)
+            r.insert(0, rPr)
         return r
 
     def bookmark(self, paragraph: Paragraph, anchor: str) -> None:
-        """Bookmark the paragraph; a name already taken (a template heading repeating a section's slug) is
-        skipped, since Word keeps only one bookmark per name and links go to the first."""
-        name = bookmark_name(anchor)
-        if name in self.bookmarks:
+        """Bookmark the paragraph. Without an anchor, or with a name already taken (a template heading
+        repeating a section's slug: Word keeps one bookmark per name and links go to the first), the
+        bookmark gets a hidden name, which the TOC can still link to."""
+        name = bookmark_name(anchor) if anchor else ""
+        while not name or name in self.bookmarks:
             self.hidden_bookmarks += 1
             name = f"_Heading{self.hidden_bookmarks}"
         self.bookmarks.add(name)
@@ -153,9 +162,6 @@ class DocxWriter:
         """A Heading 1-3 paragraph with a bookmark, the target of links and of the TOC's entries."""
         paragraph = self.paragraph(f"Heading {min(max(level, 1), 3)}")
         self.inlines(paragraph, inlines)
-        if not anchor:
-            self.hidden_bookmarks += 1
-            anchor = f"_Heading{self.hidden_bookmarks}"
         self.bookmark(paragraph, anchor)
 
     # report blocks ------------------------------------------------------------
@@ -174,24 +180,19 @@ class DocxWriter:
 
     def cover(self, cover: Cover) -> None:
         """The cover, in a section of its own so that it has no header or footer."""
-        last = self.paragraph("Title")
-        last._p.append(self.run(cover.title))
+        last = self.text_paragraph(cover.title, "Title")
         if cover.subtitle:
-            last = self.paragraph("Subtitle")
-            last._p.append(self.run(cover.subtitle))
+            last = self.text_paragraph(cover.subtitle, "Subtitle")
         for line in cover.lines:
-            last = self.paragraph()
-            last._p.append(self.run(line))
+            last = self.text_paragraph(line)
         x.end_section(last._p, self.sect_pr)
 
     def page_break(self) -> None:
-        r = OxmlElement("w:r")
-        r.append(x.element("w:br", type="page"))
-        self.paragraph()._p.append(r)
+        self.paragraph()._p.append(x.break_run(type="page"))
 
     def table_of_contents(self, toc: TableOfContents) -> None:
         """A TOC field; its entries are filled in by `fill_table_of_contents` once every heading is written."""
-        self.paragraph("TOC Heading")._p.append(self.run(toc.title))
+        self.text_paragraph(toc.title, "TOC Heading")
         self.toc = self.paragraph()._p
         self.page_break()
 
@@ -212,8 +213,7 @@ class DocxWriter:
             x.add_field(placeholder, TOC_FIELD, [self.run(TOC_EMPTY)])
             return
         for index, (level, name, text) in enumerate(entries):
-            p = OxmlElement("w:p")
-            x.set_paragraph_style(p, self.style_ids[f"TOC {level}"])
+            p = self._p(f"TOC {level}")
             if index == 0:
                 x.begin_field(p, TOC_FIELD)
             link = x.element("w:hyperlink", anchor=name, history=1)
@@ -237,12 +237,10 @@ class DocxWriter:
         for story in (header, footer):
             for child in list(story._element):
                 story._element.remove(child)
-        p = OxmlElement("w:p")
-        x.set_paragraph_style(p, self.style_ids["Header"])
+        p = self._p("Header")
         p.append(self.run(self.document.meta.title))
         header._element.append(p)
-        p = OxmlElement("w:p")
-        x.set_paragraph_style(p, self.style_ids["Footer"])
+        p = self._p("Footer")
         p.append(self.run("Page "))
         x.add_field(p, "PAGE", [self.run("1")])
         p.append(self.run(" of "))
@@ -262,14 +260,14 @@ class DocxWriter:
             self.inlines(self.paragraph(style), block.children)
             image = block.children[0] if len(block.children) == 1 else None
             if isinstance(image, m.Image) and image.title:
-                self.paragraph("Caption")._p.append(self.run(image.title))
+                self.text_paragraph(image.title, "Caption")
         elif isinstance(block, m.Heading):
             self.heading(block.level, block.anchor, block.children)
         elif isinstance(block, m.CodeBlock):
             paragraph = self.paragraph("Source Code")
             for i, line in enumerate(block.text.split("\n")):
                 if i:
-                    paragraph._p.append(_break_run())
+                    paragraph._p.append(x.break_run())
                 paragraph._p.append(self.run(line, style="Verbatim Char"))
         elif isinstance(block, m.BlockQuote):
             for child in block.children:
@@ -307,13 +305,12 @@ class DocxWriter:
         table = Table(tbl, self.parent)
         x.set_table_style(tbl, self.style_ids["Report Table"])
         x.mark_header_row(table.rows[0])
-        alignment_names = {"left": "left", "center": "center", "right": "right"}
         for row, cells in zip(table.rows, rows):
             for index, (cell, content) in enumerate(zip(row.cells, cells)):
                 paragraph = cell.paragraphs[0]
                 align = alignments[index] if index < len(alignments) else ""
                 if align:
-                    paragraph._p.get_or_add_pPr().append(x.element("w:jc", val=alignment_names[align]))
+                    paragraph._p.get_or_add_pPr().append(x.element("w:jc", val=align))
                 self.inlines(paragraph, content)  # the header row's look comes from the table style
 
     def footnote(self, number: int, target, formats: frozenset) -> None:
@@ -353,7 +350,7 @@ class DocxWriter:
             elif isinstance(node, m.SoftBreak):
                 target.append(self.run(" ", formats))
             elif isinstance(node, m.LineBreak):
-                target.append(_break_run())
+                target.append(x.break_run())
             elif isinstance(node, m.Image):
                 self.image(paragraph, node, target)
             elif isinstance(node, m.RawHtml):
@@ -433,9 +430,3 @@ def bookmark_name(anchor: str) -> str:
     if len(anchor) <= MAX_BOOKMARK:
         return anchor
     return f"{anchor[:MAX_BOOKMARK - 9]}_{hashlib.sha1(anchor.encode()).hexdigest()[:8]}"
-
-
-def _break_run():
-    r = OxmlElement("w:r")
-    r.append(OxmlElement("w:br"))
-    return r

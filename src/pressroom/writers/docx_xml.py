@@ -90,17 +90,26 @@ def end_field(p) -> None:
 
 
 def _field_char(kind: str):
-    run = OxmlElement("w:r")
-    run.append(element("w:fldChar", fldCharType=kind))
-    return run
+    return _run(element("w:fldChar", fldCharType=kind))
 
 
 def text_run(text: str):
-    run = OxmlElement("w:r")
+    """A run of plain text, its spaces kept."""
     t = OxmlElement("w:t")
     t.set(qn("xml:space"), "preserve")
     t.text = text
-    run.append(t)
+    return _run(t)
+
+
+def break_run(**attributes):
+    """A line break, or with type="page" a page break."""
+    return _run(element("w:br", **attributes))
+
+
+def _run(*children):
+    run = OxmlElement("w:r")
+    for child in children:
+        run.append(child)
     return run
 
 
@@ -264,22 +273,18 @@ def add_footnote(footnotes, note_id: int):
 
 def footnote_reference_run(note_id: int, style_id: str):
     """The run in the text that Word numbers and links to footnote `note_id`."""
-    run = OxmlElement("w:r")
-    rPr = OxmlElement("w:rPr")
-    rPr.append(element("w:rStyle", val=style_id))
-    run.append(rPr)
-    run.append(element("w:footnoteReference", id=note_id))
-    return run
+    return _run(_run_style(style_id), element("w:footnoteReference", id=note_id))
 
 
 def footnote_mark_run(style_id: str):
     """The number at the start of the note itself (w:footnoteRef: Word fills in the number)."""
-    run = OxmlElement("w:r")
+    return _run(_run_style(style_id), OxmlElement("w:footnoteRef"))
+
+
+def _run_style(style_id: str):
     rPr = OxmlElement("w:rPr")
     rPr.append(element("w:rStyle", val=style_id))
-    run.append(rPr)
-    run.append(OxmlElement("w:footnoteRef"))
-    return run
+    return rPr
 
 
 # settings and sections ---------------------------------------------------------
