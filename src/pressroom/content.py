@@ -38,7 +38,7 @@ class ContentReader:
         self.root = settings.content
         self.problems = Problems()
         self.parser = make_parser(settings.allow_raw_html)
-        self.sandbox = Sandbox([settings.content, settings.templates], settings.allow_remote_resources)
+        self.sandbox = Sandbox.for_project(settings)
         self.anchors: set[str] = set()
         self.internal_links: list[tuple[Path, int | None, str]] = []
         self.data_nodes: dict[str, tuple[Path, object]] = {}

@@ -33,6 +33,11 @@ class Sandbox:
         self.roots = [root.resolve() for root in roots]
         self.allow_remote = allow_remote
 
+    @classmethod
+    def for_project(cls, settings) -> Sandbox:
+        """The sandbox of a build: the project's content and templates folders, remote as it allows."""
+        return cls([settings.content, settings.templates], settings.allow_remote_resources)
+
     def classify(self, src: str, base_dir: Path) -> tuple[str, Path | None]:
         """("local", path) | ("remote", None) | ("data", None); raises ResourceRefused otherwise."""
         parts = urlsplit(src)

@@ -105,5 +105,5 @@ class HtmlWriter:
 
 
 def render_body(body: m.Body, prefix: str = "") -> Markup:
-    """A body as HTML, for use in templates (`{{ section.body | markdown }}`)."""
+    """A body as HTML, for use in templates (`{{ section.body | body_html(prefix) }}`)."""
     return HtmlWriter(prefix).body(body)

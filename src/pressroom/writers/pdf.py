@@ -68,7 +68,7 @@ def write_brochure(document: m.Document, settings: Settings) -> bytes:
         while settings.print_marks and booklet_padding(len(rendered.pages)):
             padding += booklet_padding(len(rendered.pages))
             rendered = render(padding)
-        warn_low_resolution_images(rendered, settings)
+        warn_low_resolution_images(rendered)
         return rendered.write_pdf(**options)
 
 
@@ -105,7 +105,7 @@ def warn_if_fonts_missing() -> None:
              f"Install the Debian package {FONT_PACKAGE} (sudo apt-get install {FONT_PACKAGE}).")
 
 
-def warn_low_resolution_images(rendered, settings: Settings) -> None:
+def warn_low_resolution_images(rendered) -> None:
     """Warn once per raster image that prints below MIN_IMAGE_DPI at the size it was laid out."""
     from weasyprint.formatting_structure.boxes import ReplacedBox
     from weasyprint.images import RasterImage
@@ -123,24 +123,25 @@ def warn_low_resolution_images(rendered, settings: Settings) -> None:
             lowest[source] = min(dpi, lowest.get(source, math.inf))
     for source, dpi in lowest.items():
         if dpi < MIN_IMAGE_DPI:
-            warn(f"{_image_name(source, settings)}: prints at {dpi:.0f} dpi, below {MIN_IMAGE_DPI} dpi; "
+            warn(f"{_image_name(source)}: prints at {dpi:.0f} dpi, below {MIN_IMAGE_DPI} dpi; "
                  f"use a larger image for print.")
 
 
-def _image_name(source: str, settings: Settings) -> str:
+def _image_name(source: str) -> str:
+    """The image as the user named it: a path relative to the working directory, or its URL."""
     parts = urlsplit(source)
     return display_path(Path(unquote(parts.path))) if parts.scheme == "file" else source
 
 
 def _sandboxed_fetcher(weasyprint, settings: Settings):
-    sandbox = Sandbox([settings.content, settings.templates], settings.allow_remote_resources)
+    sandbox = Sandbox.for_project(settings)
 
     class SandboxedFetcher(weasyprint.urls.URLFetcher):
         """Loads only files inside content/ and templates/ (and remote URLs if the project allows)."""
 
         def fetch(self, url, headers=None):
             try:
-                kind, _ = sandbox.classify(url, settings.templates)
+                sandbox.classify(url, settings.templates)
             except ResourceRefused as refusal:
                 raise RefusedResource(str(refusal)) from None
             return super().fetch(url, headers)
@@ -152,7 +153,8 @@ def _sandboxed_fetcher(weasyprint, settings: Settings):
 
 
 class _weasyprint_errors:
-    """Turns a refused resource (fatal to rendering) into a located user error."""
+    """Keeps WeasyPrint's log to errors only, and turns a refused resource (fatal to rendering) into a
+    located user error."""
 
     def __init__(self, settings: Settings):
         self.folder = settings.templates / "brochure"
