@@ -106,6 +106,7 @@ def check(settings: Settings) -> m.Document:
 
 
 def render_report(document: m.Document, settings: Settings, funder: dict | None = None) -> bytes:
+    """One edition of the Word report (general when `funder` is None) as .docx bytes."""
     from .report import REFERENCE_DOC, plan_report
     from .writers.docx import write_report
 
@@ -208,11 +209,6 @@ def write_temporary(target: Path, data: bytes) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
-
-
-def write_atomic(target: Path, data: bytes) -> Path:
-    """Write one file beside the target, then rename into place: the old file survives any failure."""
-    return write_all([(target, data)])[0]
 
 
 @contextlib.contextmanager
