@@ -12,7 +12,7 @@ from . import model as m
 from .config import Settings
 from .errors import Problems, known_names
 from .markdown import MAX_INLINE_NESTING, MAX_NESTING, BodyReader, make_parser
-from .sandbox import ResourceRefused, Sandbox, html_resource_urls, image_problem
+from .sandbox import ResourceRefused, Sandbox, html_resource_urls, image_problem, link_out_of_project
 from .schema import DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter, validate
 from .yamlfile import YamlProblem, line_of, load_yaml
 
@@ -66,8 +66,7 @@ class ContentReader:
         try:
             self.sandbox.check_local(path, path.name)
         except ResourceRefused:
-            self.problems.add(path, 1, f"file: is a link to '{path.resolve()}', outside the project; "
-                              "copy the file in instead")
+            self.problems.add(path, 1, link_out_of_project(path))
             return None
         try:
             size = path.stat().st_size
@@ -150,22 +149,16 @@ class ContentReader:
     def check_svg(self, path: Path, line: int | None, src: str, svg: Path) -> None:
         """An SVG image may load other files and URLs itself; those go through the sandbox too."""
         text = svg.read_text(encoding="utf-8", errors="replace")
-        for _, construct, url in html_resource_urls(text):
-            if url.strip().startswith("#"):
-                continue
-            try:
-                self.sandbox.classify(url.strip(), svg.parent)
-            except ResourceRefused as refusal:
-                self.problems.add(path, line, f"image: '{src}' loads {construct}: {refusal}")
+        references = [(n, construct, url) for n, construct, url in html_resource_urls(text)
+                      if not url.strip().startswith("#")]  # a fragment points inside the SVG itself
+        for _, construct, refusal in self.sandbox.refusals(references, svg.parent):
+            self.problems.add(path, line, f"image: '{src}' loads {construct}: {refusal}")
 
     def check_raw_html(self, path: Path, line: int | None, html: str) -> None:
         """Raw HTML (allowed by the project) may still load only what the sandbox allows."""
-        for offset, construct, url in html_resource_urls(html):
-            try:
-                self.sandbox.classify(url.strip(), path.parent)
-            except ResourceRefused as refusal:
-                where = line + offset - 1 if line is not None else None
-                self.problems.add(path, where, f"raw HTML {construct}: {refusal}")
+        for offset, construct, refusal in self.sandbox.refusals(html_resource_urls(html), path.parent):
+            where = line + offset - 1 if line is not None else None
+            self.problems.add(path, where, f"raw HTML {construct}: {refusal}")
 
     def resolve_image(self, path: Path, line: int | None, src: str, alt: str, title: str) -> m.Image:
         try:

@@ -70,6 +70,19 @@ class Sandbox:
             raise ResourceRefused(f"'{_short(src)}' does not exist")
         return resolved
 
+    def refusals(self, references, base_dir: Path):
+        """(line, construct, refusal) for each (line, construct, url) reference this sandbox would refuse."""
+        for line, construct, url in references:
+            try:
+                self.classify(url.strip(), base_dir)
+            except ResourceRefused as refusal:
+                yield line, construct, refusal
+
+
+def link_out_of_project(path: Path) -> str:
+    """The problem with a project file that is a symbolic link to somewhere outside the project."""
+    return f"file: is a link to '{path.resolve()}', outside the project; copy the file in instead"
+
 
 def image_problem(path: Path, max_bytes: int) -> str | None:
     """Why the file at `path` cannot be embedded as an image, or None if it is a sound image."""
@@ -203,7 +216,7 @@ def check_template_folder(folder: Path, sandbox: Sandbox, report) -> None:
         try:
             sandbox.check_local(path, str(path.relative_to(folder)))
         except ResourceRefused:
-            report(path, 1, f"file: is a link to '{path.resolve()}', outside the project; copy the file in instead")
+            report(path, 1, link_out_of_project(path))
             continue
         if path.suffix.lower() not in (".css", ".j2", ".html", ".htm", ".svg"):
             continue
@@ -216,10 +229,8 @@ def check_template_folder(folder: Path, sandbox: Sandbox, report) -> None:
             references = [(line, "url()", url) for line, url in css_urls(text)]
         else:
             references = html_resource_urls(text)
-        for line, construct, url in references:
-            if "{{" in url or "{%" in url or url.startswith("#") or not url.strip():
-                continue
-            try:
-                sandbox.classify(url.strip(), path.parent)
-            except ResourceRefused as refusal:
-                report(path, line, f"{construct}: {refusal}")
+        # Jinja expressions are checked once rendered; fragments and empty values load nothing.
+        checked = [(line, construct, url) for line, construct, url in references
+                   if url.strip() and not url.startswith("#") and "{{" not in url and "{%" not in url]
+        for line, construct, refusal in sandbox.refusals(checked, path.parent):
+            report(path, line, f"{construct}: {refusal}")
