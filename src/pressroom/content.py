@@ -179,6 +179,7 @@ class ContentReader:
     # the parts of a project ------------------------------------------------
 
     def read_index(self, path: Path) -> tuple[m.Metadata, m.Body]:
+        """The document's metadata and introduction, from content/index.md."""
         text = self.read_text(path) if path.is_file() else None
         if text is None:
             if not path.is_file():
@@ -198,16 +199,20 @@ class ContentReader:
         return meta, body
 
     def read_sections(self) -> list[m.Section]:
+        """content/sections/*.md in file-name order; two sections may not share a slug or an order."""
         folder = self.root / "sections"
         sections, seen_slugs, seen_orders = [], {}, {}
         paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
         for path in paths:
-            section, slug_line = self.read_section(path)
+            name = SECTION_NAME.match(path.stem)
+            if not name:
+                self.problems.add(path, 1, "section: file name must start with its order, like 01-title.md")
+                continue
+            section, slug_line = self.read_section(path, name.group("slug"))
             if section is None:
                 continue
-            order = SECTION_NAME.match(path.stem).group("order")
             for key, seen, what, line in ((section.slug, seen_slugs, "slug", slug_line),
-                                          (int(order), seen_orders, "order", 1)):
+                                          (int(name.group("order")), seen_orders, "order", 1)):
                 if key in seen:
                     self.problems.add(path, line, f"section: same {what} '{key}' as {seen[key].name}; "
                                       f"every section needs its own {what}")
@@ -217,17 +222,13 @@ class ContentReader:
             self.problems.add(folder, None, "sections: none found; add files named like 01-introduction.md")
         return sections
 
-    def read_section(self, path: Path) -> tuple[m.Section | None, int]:
-        """The section and the line its slug comes from (1: the file name)."""
-        name = SECTION_NAME.match(path.stem)
-        if not name:
-            self.problems.add(path, 1, "section: file name must start with its order, like 01-title.md")
-            return None, 1
+    def read_section(self, path: Path, file_slug: str) -> tuple[m.Section | None, int]:
+        """The section and the line its slug comes from (1: the file name, which gave `file_slug`)."""
         text = self.read_text(path)
         if text is None:
             return None, 1
         front, body_text, offset = self.read_front_matter(path, text, SectionFrontMatter)
-        slug = (front.slug if front and front.slug else name.group("slug")).lower()
+        slug = (front.slug if front and front.slug else file_slug).lower()
         slug_line = self.front_line("slug") if front and front.slug else 1
         self.anchors.add(slug)
         problems_before = len(self.problems.items)
