@@ -31,7 +31,23 @@ def build_reference_document() -> bytes:
     """The reference document as bytes (reproducible)."""
     document = docx.Document()
     _page_setup(document.sections[0])
-    styles = document.styles
+    _text_styles(document.styles)
+    _note_styles(document.styles)
+    _toc_styles(document.styles, _text_width(document.sections[0]))
+    _table_style(document.styles)
+    _link_and_rule_styles(document.styles)  # after the table style: styles.xml keeps the order of adding
+    _drop_thumbnail(document)
+    x.footnotes_part(document.part)  # separator notes a designer can restyle; the writer fills in the notes
+    x.set_footnote_separators(document.settings.element)
+
+    buffer = io.BytesIO()
+    document.core_properties.title = "Pressroom reference document"
+    document.save(buffer)
+    return x.normalised_zip(buffer.getvalue(), (2000, 1, 1, 0, 0, 0))
+
+
+def _text_styles(styles) -> None:
+    """Body text, headings, quotes, code, captions, running header and footer."""
     _font(styles["Normal"], TEXT_FONT, 10.5, INK)
     for name, size in (("Title", 28), ("Subtitle", 14), ("Heading 1", 18), ("Heading 2", 14),
                        ("Heading 3", 12), ("TOC Heading", 16)):
@@ -42,6 +58,25 @@ def build_reference_document() -> bytes:
     _font(code, CODE_FONT, 9, INK)
     code.paragraph_format.space_after = Pt(6)
     _font(_add(styles, "Verbatim Char", WD_STYLE_TYPE.CHARACTER), CODE_FONT, 9, None)
+    for name in ("Header", "Footer"):
+        _font(styles[name], DISPLAY_FONT, 8.5, ACCENT)
+    styles["Caption"].font.color.rgb = ACCENT
+
+
+def _link_and_rule_styles(styles) -> None:
+    """Hyperlinks, and the paragraph that stands for a thematic break (a rule below it)."""
+    link = _add(styles, "Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = ACCENT
+    link.font.underline = True
+    rule = _add(styles, "Thematic Break", WD_STYLE_TYPE.PARAGRAPH, "Normal")
+    pPr = rule.element.get_or_add_pPr()
+    borders = x.element("w:pBdr")
+    borders.append(x.element("w:bottom", val="single", sz=6, space=1, color=ACCENT))
+    pPr.insert(0, borders)
+
+
+def _note_styles(styles) -> None:
+    """The footnote text and reference styles."""
     # Word's built-in styles keep lower-case names in styles.xml ("footnote text", "toc 1"): using
     # them makes Word treat these as its own footnote and TOC styles when it updates the document.
     note = _add(styles, "footnote text", WD_STYLE_TYPE.PARAGRAPH, "Normal", "FootnoteText")
@@ -49,35 +84,20 @@ def build_reference_document() -> bytes:
     note.paragraph_format.space_after = Pt(0)
     reference = _add(styles, "footnote reference", WD_STYLE_TYPE.CHARACTER, None, "FootnoteReference")
     reference.font.superscript = True
-    text_width = document.sections[0].page_width - document.sections[0].left_margin \
-        - document.sections[0].right_margin
+
+
+def _toc_styles(styles, text_width) -> None:
+    """Contents entries, indented by level, with dotted leaders to the page number at the right margin."""
     for level in (1, 2, 3):
         toc = _add(styles, f"toc {level}", WD_STYLE_TYPE.PARAGRAPH, "Normal", f"TOC{level}")
         toc.paragraph_format.left_indent = Inches(0.25 * (level - 1))
         toc.paragraph_format.space_after = Pt(4 if level == 1 else 2)
         toc.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         toc.priority = 39
-    for name in ("Header", "Footer"):
-        _font(styles[name], DISPLAY_FONT, 8.5, ACCENT)
-    styles["Caption"].font.color.rgb = ACCENT
-    _table_style(styles)
-    link = _add(styles, "Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb = ACCENT
-    link.font.underline = True
-    rule = _add(styles, "Thematic Break", WD_STYLE_TYPE.PARAGRAPH, "Normal")
-    pPr = rule.element.get_or_add_pPr()
-    borders = x.element("w:pBdr")
-    borders.append(x.element("w:bottom", val="single", sz=6, space=1, color="0F6E74"))
-    pPr.insert(0, borders)
 
-    _drop_thumbnail(document)
-    x.footnotes_part(document.part)  # separator notes a designer can restyle; the writer fills in the notes
-    x.set_footnote_separators(document.settings.element)
 
-    buffer = io.BytesIO()
-    document.core_properties.title = "Pressroom reference document"
-    document.save(buffer)
-    return x.normalised_zip(buffer.getvalue(), (2000, 1, 1, 0, 0, 0))
+def _text_width(section):
+    return section.page_width - section.left_margin - section.right_margin
 
 
 def _page_setup(section) -> None:
@@ -108,8 +128,8 @@ def _table_style(styles):
     style.paragraph_format.space_after = Pt(3)
     tbl_pr = x.element("w:tblPr")
     borders = x.element("w:tblBorders")
-    borders.append(x.element("w:top", val="single", sz=8, space=0, color="0F6E74"))
-    borders.append(x.element("w:bottom", val="single", sz=8, space=0, color="0F6E74"))
+    borders.append(x.element("w:top", val="single", sz=8, space=0, color=ACCENT))
+    borders.append(x.element("w:bottom", val="single", sz=8, space=0, color=ACCENT))
     borders.append(x.element("w:insideH", val="single", sz=4, space=0, color=RULE))
     tbl_pr.append(borders)
     margins = x.element("w:tblCellMar")
