@@ -93,8 +93,10 @@ class Problems:
         if self.items:
             raise ContentError(self.items, folder)
 
-    def __bool__(self) -> bool:
-        return bool(self.items)
+
+def unreadable_text(error: Exception) -> str:
+    """The problem with a project file that cannot be read, or not as UTF-8 text."""
+    return f"file: cannot read as UTF-8 text ({error})"
 
 
 def known_names(names, limit: int = 8) -> str:

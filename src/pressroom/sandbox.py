@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .errors import unreadable_text
+
 REMOTE_SCHEMES = ("http", "https", "ftp")
 MAX_DATA_URL_CHARS = 1_000_000
 
@@ -223,7 +225,7 @@ def check_template_folder(folder: Path, sandbox: Sandbox, report) -> None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            report(path, 1, f"file: cannot read as UTF-8 text ({error})")
+            report(path, 1, unreadable_text(error))
             continue
         if path.suffix.lower() == ".css":
             references = [(line, "url()", url) for line, url in css_urls(text)]

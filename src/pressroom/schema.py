@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from .config import PAPER_SIZES, PDF_VARIANTS
-from .errors import Problems
+from .errors import Problems, unreadable_text
 from .yamlfile import YamlProblem, line_of, load_yaml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
@@ -185,7 +185,7 @@ def read_project_config(path: Path) -> dict:
         problems.add(path, error.line, error.message)
         problems.raise_if_any(str(path))
     except (OSError, UnicodeDecodeError) as error:
-        problems.add(path, 1, f"file: cannot read as UTF-8 text ({error})")
+        problems.add(path, 1, unreadable_text(error))
         problems.raise_if_any(str(path))
     config = validate(ProjectConfig, data or {}, node, path, 1, problems)
     problems.raise_if_any(str(path))

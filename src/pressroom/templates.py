@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import PressroomError, display_path
+from .errors import PressroomError, display_path, unreadable_text
 
 
 class _Undefined(jinja2.StrictUndefined):
@@ -49,7 +49,7 @@ def check_template_syntax(folder: Path, report) -> None:
         except jinja2.TemplateSyntaxError as error:
             report(path, error.lineno, f"template syntax: {error.message}")
         except (OSError, UnicodeDecodeError) as error:
-            report(path, 1, f"file: cannot read as UTF-8 text ({error})")
+            report(path, 1, unreadable_text(error))
 
 
 def render_template(environment: jinja2.Environment, name: str, **context) -> str:
