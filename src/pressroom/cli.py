@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         cli.main(args=argv, prog_name="pressroom", standalone_mode=False)
-    except click.exceptions.Abort:  # click's form of Ctrl-C
+    except (click.exceptions.Abort, KeyboardInterrupt):  # Abort: click's form of Ctrl-C
         click.echo(INTERRUPTED, err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as error:
@@ -83,9 +83,6 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except click.exceptions.Exit as done:
         return done.exit_code
-    except KeyboardInterrupt:
-        click.echo(INTERRUPTED, err=True)
-        return EXIT_INTERRUPTED
     except Exception as error:  # an internal fault: short message, no traceback unless asked
         if debug:
             raise
