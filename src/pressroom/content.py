@@ -5,6 +5,7 @@ Every problem is collected with its file and line; `read_content` raises one Con
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -124,9 +125,8 @@ class ContentReader:
         return line_of(self.front_node, (key,), 2) or 2
 
     def read_body(self, path: Path, text: str, line_offset: int, min_heading_level: int) -> m.Body:
-        def resolve_image(src: str, alt: str, title: str, line: int | None) -> m.Image:
-            return self.resolve_image(path, line, src, alt, title)
-
+        """The file's Markdown body as a model Body; its problems are recorded at their lines."""
+        resolve_image = functools.partial(self.resolve_image, path)
         reader = BodyReader(self.parser, line_offset, resolve_image, self.anchors, min_heading_level)
         try:
             body = reader.read(text)
@@ -160,9 +160,10 @@ class ContentReader:
             where = line + offset - 1 if line is not None else None
             self.problems.add(path, where, f"raw HTML {construct}: {refusal}")
 
-    def resolve_image(self, path: Path, line: int | None, src: str, alt: str, title: str) -> m.Image:
+    def resolve_image(self, path: Path, src: str, alt: str, title: str, line: int | None) -> m.Image:
+        """The image `src` used in `path`, resolved through the sandbox and checked; problems recorded."""
         try:
-            kind, resolved = self.sandbox.classify(src, path.parent)
+            _, resolved = self.sandbox.classify(src, path.parent)
         except ResourceRefused as refusal:
             self.problems.add(path, line, f"image: {refusal}")
             return m.Image(src, alt, title)
@@ -191,8 +192,8 @@ class ContentReader:
             return m.Metadata(title=""), body
         cover = None
         if front.cover_image:
-            cover = self.resolve_image(path, self.front_line("cover_image"), front.cover_image,
-                                       front.cover_image_alt or front.title, "")
+            cover = self.resolve_image(path, front.cover_image, front.cover_image_alt or front.title, "",
+                                       self.front_line("cover_image"))
         meta = m.Metadata(title=front.title, subtitle=front.subtitle, organisation=front.organisation,
                           date=front.date, lang=front.lang, summary=front.summary,
                           keywords=tuple(front.keywords), cover_image=cover)
