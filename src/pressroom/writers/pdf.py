@@ -65,8 +65,8 @@ def write_brochure(document: m.Document, settings: Settings) -> bytes:
     with _weasyprint_errors(settings):
         rendered, padding = render(0), 0
         # Notes pages go before the back cover; re-render until the count fills whole sheets.
-        while settings.print_marks and booklet_padding(len(rendered.pages)):
-            padding += booklet_padding(len(rendered.pages))
+        while settings.print_marks and (missing := booklet_padding(len(rendered.pages))):
+            padding += missing
             rendered = render(padding)
         warn_low_resolution_images(rendered)
         return rendered.write_pdf(**options)
