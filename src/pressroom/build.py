@@ -86,9 +86,11 @@ def validate(settings: Settings) -> m.Document:
 def _folders_named(problems: Problems, settings: Settings) -> str:
     """`content/`, `templates/` or both: where the problems are, for the count line."""
     templates = Path(os.path.abspath(settings.templates))
-    in_templates = {Path(os.path.abspath(p.path)).is_relative_to(templates) for p in problems.items}
-    names = [f"{settings.content.name}/"] if False in in_templates else []
-    if True in in_templates:
+    in_templates = [Path(os.path.abspath(p.path)).is_relative_to(templates) for p in problems.items]
+    names = []
+    if not all(in_templates):
+        names.append(f"{settings.content.name}/")
+    if any(in_templates):
         names.append(f"{settings.templates.name}/")
     return " and ".join(names)
 
