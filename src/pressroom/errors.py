@@ -76,8 +76,8 @@ class ContentError(PressroomError):
 class OutputError(PressroomError):
     """An output could not be written (folder missing, not writable, locked)."""
 
-    def __init__(self, message: str, path: Path | None = None, line: int | None = None):
-        super().__init__(message, path, line, folder="the output folder")
+    def __init__(self, message: str, path: Path | None = None):
+        super().__init__(message, path, folder="the output folder")
 
 
 class Problems:

@@ -129,6 +129,7 @@ def validate(schema, data, node, path: Path, first_line: int, problems: Problems
 
 
 def describe_error(schema, loc: tuple, item: dict) -> str:
+    """One pydantic error as `field: what is wrong`, with a hint where one helps."""
     field = ".".join(str(p) for p in loc if not isinstance(p, int)) or "value"
     kind = item["type"]
     if kind == "missing":

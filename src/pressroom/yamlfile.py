@@ -58,6 +58,7 @@ def _check_depth(text: str, first_line: int) -> None:
 
 
 def _check_expansion(root: yaml.Node, first_line: int) -> None:
+    """Refuse a node tree whose aliases would expand past MAX_EXPANDED_NODES values."""
     sizes: dict[int, int] = {}
 
     def size(node: yaml.Node) -> int:
