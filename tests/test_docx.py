@@ -461,3 +461,22 @@ def test_report_builds_without_optional_metadata(project):
     report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
     cover = [(p.style.name, p.text) for p in report.paragraphs][:2]
     assert cover[0] == ("Title", "Only A Title")
+
+
+def test_emoji_and_astral_characters_in_names_reach_the_report(project):
+    project.write("content/sections/01-first.md", "---\ntitle: Kites \U0001F680 and \U0002000B\n---\nBody.\n")
+    project.write("content/data/institutions.yaml", "- name: Clinic \U0001F3E5\n  role: Cares.\n")
+    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    texts = [p.text for p in report.paragraphs]
+    assert "Kites \U0001F680 and \U0002000B" in texts
+    assert "Clinic \U0001F3E5" in [c.text for t in report.tables for row in t.rows for c in row.cells]
+
+
+def test_long_metadata_is_cut_at_a_word_to_the_property_limit(project):
+    summary = " ".join(["A long summary sentence that keeps going."] * 12)
+    project.write("content/index.md", f"---\ntitle: T\nsummary: {summary}\nkeywords: [{', '.join(['kw'] * 120)}]\n---\nIntro.\n")
+    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    subject = report.core_properties.subject
+    kept = subject.removesuffix("\u2026")
+    assert len(subject) <= 255 and kept != subject and summary.startswith(kept) and summary[len(kept)] == " "
+    assert len(report.core_properties.keywords) <= 255

@@ -60,6 +60,9 @@ def plan_report(document: m.Document, settings: Settings, funder: dict | None = 
     """Render the report template for one edition (general when `funder` is None) into blocks."""
     folder = settings.templates / "report"
     environment = make_environment(folder, autoescape=False)
+    # `| tojson` writes YAML-safe strings; ensure_ascii would split emoji into surrogate escapes that YAML
+    # reads back as two broken halves.
+    environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     text = render_template(environment, TEMPLATE, document=document, meta=document.meta,
                            sections=document.sections, data=document.data, funder=funder)
     path = folder / TEMPLATE

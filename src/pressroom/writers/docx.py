@@ -36,6 +36,7 @@ CHARACTER_STYLES = ("Hyperlink", "Verbatim Char", "Footnote Reference")
 TABLE_STYLES = ("Report Table",)
 UNSUPPORTED_PICTURES = (".svg", ".webp")
 FIXED_DATE = dt.date(2000, 1, 1)
+MAX_PROPERTY_CHARS = 255
 TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
 TOC_EMPTY = "Right-click and choose Update Field to build the table of contents."
 MAX_BOOKMARK = 40  # Word's limit on bookmark names
@@ -402,11 +403,11 @@ class DocxWriter:
         meta = self.document.meta
         props = self.doc.core_properties
         stamp = dt.datetime.combine(meta.date or FIXED_DATE, dt.time())
-        props.title = meta.title
-        props.subject = meta.summary
-        props.author = meta.organisation
-        props.last_modified_by = meta.organisation
-        props.keywords = ", ".join(meta.keywords)
+        props.title = _property_text(meta.title)
+        props.subject = _property_text(meta.summary)
+        props.author = _property_text(meta.organisation)
+        props.last_modified_by = _property_text(meta.organisation)
+        props.keywords = _property_text(", ".join(meta.keywords))
         props.language = meta.lang
         props.created = stamp
         props.modified = stamp
@@ -416,6 +417,13 @@ class DocxWriter:
         props.category = ""
         x.set_default_language(self.doc.styles.element, meta.lang)
         x.set_app_properties(self.doc.part.package, "Pressroom", meta.organisation)
+
+
+def _property_text(text: str) -> str:
+    """Word's core properties hold at most 255 characters: longer text is cut at a word, with an ellipsis."""
+    if len(text) <= MAX_PROPERTY_CHARS:
+        return text
+    return text[: MAX_PROPERTY_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 class _Story:
