@@ -1,4 +1,7 @@
-"""One small exception tree. Library code raises these; only the CLI turns them into exit codes."""
+"""One small exception tree, and the wording and location of problems.
+
+Library code raises these; only the CLI turns them into exit codes.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """Which resources the build may read: files inside the project's content/ and templates/, nothing else.
 
 Remote URLs are refused unless the project allows them; even then links are never fetched, only
-embedded resources are. Used by the content reader (images) and the PDF writer (URL fetcher).
+embedded resources are. Also finds the URLs that HTML, SVG and CSS would load, and checks that an
+image file is one. Used by the content reader (images, SVG, raw HTML), the template check and the
+PDF writer (URL fetcher).
 """
 
 from __future__ import annotations
