@@ -321,6 +321,16 @@ def test_images_carry_alt_text_and_fit_the_text_width(report):
     assert pictures[0].width <= section.page_width - section.left_margin - section.right_margin
 
 
+def test_tall_images_fit_the_text_height(project):
+    Image.new("RGB", (600, 4000), (200, 30, 30)).save(project.content / "tall.png", dpi=(72, 72))
+    project.write("content/sections/01-first.md", "---\ntitle: A\n---\n![A tall bar](../tall.png)\n")
+    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    [picture] = report.inline_shapes
+    section = report.sections[-1]
+    assert picture.height <= section.page_height - section.top_margin - section.bottom_margin
+    assert abs(picture.width / picture.height - 600 / 4000) < 0.01
+
+
 # Properties and reproducibility -----------------------------------------------------------------------
 
 

@@ -378,3 +378,45 @@ def test_without_a_content_date_the_pdf_date_comes_from_source_date_epoch(projec
     assert "/CreationDate" not in build_pdf(project).metadata
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
     assert build_pdf(project).metadata["/CreationDate"].startswith("D:20231114")
+
+
+def test_ordered_lists_keep_their_start_number(project):
+    project.write("content/sections/01-first.md", "---\ntitle: A\n---\n7. seven\n8. eight\n\nText.\n\n0. zero\n")
+    markers = {word for text in page_texts(build_pdf(project)) for word in text.split()
+               if word.endswith(".") and word[:-1].isdigit()}
+    assert markers == {"7.", "8.", "0."}
+
+
+def test_wide_tables_keep_every_column_inside_the_margins(project, tmp_path):
+    header = "| " + " | ".join(f"head{i}" for i in range(12)) + " |"
+    rule = "|" + "---|" * 12
+    row = "| " + " | ".join(f"value{i}" for i in range(12)) + " |"
+    project.write("content/sections/01-first.md", f"---\ntitle: A\n---\n{header}\n{rule}\n{row}\n")
+    project.out.mkdir()
+    (project.out / "b.pdf").write_bytes(write_brochure(read_content(project.settings), project.settings))
+    table_page = next(i for i, text in enumerate(page_texts(PdfReader(project.out / "b.pdf"))) if "head" in text)
+    page = rendered_pages(project.out / "b.pdf", tmp_path)[table_page]
+    right_margin = page.crop((int(page.width * 0.93), int(page.height * 0.15), page.width, int(page.height * 0.85)))
+    assert right_margin.getextrema()[0] > 200  # nothing printed in the right margin
+
+
+def test_tall_images_stay_above_the_page_footer(project, tmp_path):
+    Image.new("RGB", (600, 4000), (255, 0, 0)).save(project.content / "tall.png", dpi=(300, 300))
+    project.write("content/sections/01-first.md", "---\ntitle: A\n---\nText.\n\n![A tall red bar](../tall.png)\n")
+    project.out.mkdir()
+    (project.out / "b.pdf").write_bytes(write_brochure(read_content(project.settings), project.settings))
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(project.out / "b.pdf"), str(tmp_path / "page")], check=True)
+    reddest = []
+    for path in sorted(tmp_path.glob("page-*.png")):
+        page = Image.open(path).convert("RGB")
+        red = Image.eval(page.split()[1], lambda green: 255 if green < 60 else 0)  # red: almost no green
+        box = red.getbbox()
+        if box:
+            reddest.append(box[3] / page.height)
+    assert reddest and max(reddest) < 0.9
+
+
+def test_footnote_markers_are_not_given_page_references(project):
+    project.write("content/sections/01-first.md", "---\ntitle: A\n---\nA claim.[^1]\n\n[^1]: The note.\n")
+    text = " ".join(page_texts(build_pdf(project)))
+    assert "The note." in text and "(page" not in text

@@ -69,7 +69,7 @@ class DocxWriter:
         self.numbering = self.doc.part.numbering_part.element
         x.ensure_list_definitions(self.numbering)
         self.bookmark_id = 0
-        self.text_width = self._text_width()
+        self.text_width, self.text_height = self._text_area()
         self.footnotes = x.footnotes_part(self.doc.part)
         self.note_id = 0
         self.notes: dict[int, m.Footnote] = {}  # the footnotes of the body being written, by number
@@ -97,9 +97,13 @@ class DocxWriter:
                                  "in Word or rebuild it with 'make reference-doc'", self.reference)
         return ids
 
-    def _text_width(self) -> int:
+    def _text_area(self) -> tuple[int, int]:
+        """Width and height a picture may fill: the page less its margins (height: less a fifth more for
+        a caption and the header and footer)."""
         section = self.doc.sections[-1]
-        return int(section.page_width - section.left_margin - section.right_margin)
+        width = section.page_width - section.left_margin - section.right_margin
+        height = section.page_height - section.top_margin - section.bottom_margin
+        return int(width), int(height * 0.8)
 
     # paragraphs and runs ------------------------------------------------------
 
@@ -379,9 +383,9 @@ class DocxWriter:
         r = OxmlElement("w:r")
         target.append(r)
         shape = Run(r, paragraph).add_picture(str(image.path))
-        if shape.width > self.text_width:
-            shape.height = Emu(int(shape.height * self.text_width / shape.width))
-            shape.width = Emu(self.text_width)
+        scale = min(1.0, self.text_width / shape.width, self.text_height / shape.height)
+        if scale < 1:
+            shape.width, shape.height = Emu(int(shape.width * scale)), Emu(int(shape.height * scale))
         x.set_alt_text(shape, image.alt, image.title)
 
     # package ------------------------------------------------------------------

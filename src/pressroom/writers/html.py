@@ -35,7 +35,9 @@ class HtmlWriter:
         if isinstance(block, m.BulletList):
             return f"<ul>\n{self.items(block.items, block.tight)}</ul>\n"
         if isinstance(block, m.OrderedList):
-            start = f' start="{block.start}"' if block.start != 1 else ""
+            # The counter-reset, not the start attribute, is what numbers the items in print.
+            start = (f' start="{block.start}" style="counter-reset: list-item {block.start - 1}"'
+                     if block.start != 1 else "")
             return f"<ol{start}>\n{self.items(block.items, block.tight)}</ol>\n"
         if isinstance(block, m.Table):
             return self.table(block)
