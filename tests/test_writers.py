@@ -30,7 +30,7 @@ def test_html_has_every_construct_and_escapes_raw_html(document, project):
     html = render_brochure_html(document, project.settings)
     for fragment in ("<em>emphasis</em>", "<strong>strong</strong>", "<code>inline code</code>",
                      '<a href="https://example.org/page" title="Example">web link</a>', "<br>",
-                     '<h2 id="a-sub-heading">', "<blockquote>", "<ol start=\"3\">", "<ul>",
+                     '<h2 id="a-sub-heading">', "<blockquote>", '<ol start="3" style="counter-reset: list-item 2">', "<ul>",
                      '<pre><code class="language-python">', '<th style="text-align: left">Left</th>',
                      '<td style="text-align: right">cell b</td>', "<hr>", "&lt;b&gt;raw html&lt;/b&gt;",
                      '<a href="#a-sub-heading">', 'role="doc-noteref"', '<html lang="en" dir="ltr">'):
