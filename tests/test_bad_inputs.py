@@ -77,6 +77,10 @@ CASES = [
     Case("wrong date", lambda p: p.write("content/index.md", "---\ntitle: T\ndate: soon\n---\nIntro.\n"),
          ["content/index.md:3: date: input should be a valid date or datetime, "
           "input is too short, got 'soon'"]),
+    Case("impossible date", lambda p: p.write("content/index.md", "---\ntitle: T\ndate: 2026-13-45\n---\nIntro.\n"),
+         ["content/index.md:3: front matter: YAML: '2026-13-45' is not a real date (month must be in 1..12)"]),
+    Case("key given twice", lambda p: section(p, "Body.\n", "title: A\ntitle: B\n"),
+         [f"{SECTION}:3: front matter: YAML: 'title' is given twice; keep one"]),
     Case("unknown key with a suggestion", lambda p: section(p, "Body.\n", "title: A\nsumary: B\n"),
          [f"{SECTION}:3: sumary: unknown key; did you mean 'summary'?"]),
     Case("missing required title", lambda p: section(p, "Body.\n", "summary: S\n"),

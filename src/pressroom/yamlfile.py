@@ -21,10 +21,37 @@ class YamlProblem(Exception):
         self.message = message
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, strict where an editor's slip would otherwise pass silently or crash."""
+
+    def construct_mapping(self, node, deep=False):
+        """Refuse a key written twice (PyYAML would keep the last one without a word)."""
+        seen = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                continue
+            if key_node.value in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"'{key_node.value}' is given twice; keep one", key_node.start_mark)
+            seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+    def construct_yaml_timestamp(self, node):
+        """A date that does not exist (2026-13-45) is a located error, not a crash."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is not a real date ({error})", node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def load_yaml(text: str, first_line: int = 1) -> tuple[Any, yaml.Node | None]:
     """Parse YAML safely; return the data and its node tree (for line look-ups)."""
     _check_depth(text, first_line)
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
