@@ -53,7 +53,7 @@ def write_brochure(document: m.Document, settings: Settings) -> bytes:
     import weasyprint
 
     warn_if_fonts_missing()
-    fetcher = _sandboxed_fetcher(weasyprint, settings)
+    fetcher, refused = _sandboxed_fetcher(weasyprint, settings)
     base_url = (settings.templates / "brochure").resolve().as_uri() + "/"
     options = {"pdf_variant": None if settings.pdf_variant == "plain" else settings.pdf_variant,
                "pdf_tags": settings.pdf_variant == "pdf/ua-1", "pdf_identifier": b"pressroom"}
@@ -62,7 +62,7 @@ def write_brochure(document: m.Document, settings: Settings) -> bytes:
         html = render_brochure_html(document, settings, padding_pages)
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
 
-    with _weasyprint_errors(settings):
+    with _weasyprint_errors(settings, refused):
         rendered, padding = render(0), 0
         # Notes pages go before the back cover; re-render until the count fills whole sheets.
         while settings.print_marks and (missing := booklet_padding(len(rendered.pages))):
@@ -134,6 +134,7 @@ def _image_name(source: str) -> str:
 
 
 def _sandboxed_fetcher(weasyprint, settings: Settings):
+    """A URL fetcher confined to the project, and the error it stops rendering with on a refusal."""
     sandbox = Sandbox.for_project(settings)
 
     class SandboxedFetcher(weasyprint.urls.URLFetcher):
@@ -149,21 +150,23 @@ def _sandboxed_fetcher(weasyprint, settings: Settings):
     class RefusedResource(weasyprint.urls.FatalURLFetchingError):
         pass
 
-    return SandboxedFetcher(allowed_protocols=None if settings.allow_remote_resources else ("file", "data"))
+    fetcher = SandboxedFetcher(allowed_protocols=None if settings.allow_remote_resources else ("file", "data"))
+    return fetcher, RefusedResource
 
 
 class _weasyprint_errors:
     """Keeps WeasyPrint's log to errors only, and turns a refused resource (fatal to rendering) into a
     located user error."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, refused: type):
         self.folder = settings.templates / "brochure"
+        self.refused = refused
 
     def __enter__(self):
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         return self
 
     def __exit__(self, kind, error, traceback):
-        if kind is not None and type(error).__name__ == "RefusedResource":
+        if kind is not None and issubclass(kind, self.refused):
             raise PressroomError(f"resource: {error}", self.folder / TEMPLATE) from None
         return False
