@@ -69,6 +69,17 @@ class Case:
     args: list[str] = field(default_factory=list)
 
 
+FUNDER = """\
+- slug: acme
+  name: Acme Trust (sample)
+  contact: {name: A. Person}
+  grant: {amount: 100, currency: EUR}
+  programme: Care
+  period:
+    start: 2026-01-01
+    end: 2026-12-31
+"""
+
 CASES = [
     Case("broken YAML front matter", lambda p: section(p, "Body.\n", "title: [unclosed\n"),
          [f"{SECTION}:2: front matter: YAML: expected ',' or ']', but got '<stream end>'"]),
@@ -224,6 +235,11 @@ CASES = [
     Case("unknown funder", lambda p: None,
          ["content/data/funders.yaml: funder: no funder with slug 'nobody' (known: none)"],
          args=["report", "--funder", "nobody"]),
+    Case("two funders with one slug", lambda p: p.write("content/data/funders.yaml", FUNDER + FUNDER),
+         ["content/data/funders.yaml:9: slug: 'acme' is already used by funder 1; every funder needs its own slug"]),
+    Case("reporting period ending before it starts", lambda p: p.write(
+        "content/data/funders.yaml", FUNDER.replace("end: 2026-12-31", "end: 2025-12-31")),
+         ["content/data/funders.yaml:6: period: ends (2025-12-31) before it starts (2026-01-01)"]),
     Case("output folder under a file", lambda p: p.write("blocker", "a file\n"),
          ["blocker/out: output folder: cannot create or write it: 'blocker' is a file, not a folder"],
          count="1 error in the output folder", args=["--out", "blocker/out"]),

@@ -104,3 +104,23 @@ def test_no_traceback_escapes_the_console_script(project):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1] == "1 error in content/"
+
+
+def test_funder_with_the_brochure_target_is_a_usage_error(project, capsys):
+    assert main(["build", "brochure", "--funder", "acme", *project.args()]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "Error: --funder builds report editions: use it with report, reports or all")
+
+
+def test_pressroom_yaml_beside_the_content_folder_applies_from_anywhere(project, tmp_path, monkeypatch):
+    project.write("pressroom.yaml", "paper: A5\nout: dist\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["build", "brochure", *project.args()]) == 0
+    from pypdf import PdfReader
+
+    box = PdfReader(project.root / "dist" / "brochure.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (420, 595)
+    assert not (elsewhere / "build").exists() and not (elsewhere / "dist").exists()
+

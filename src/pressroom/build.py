@@ -32,8 +32,11 @@ class BuildRequest:
 
     @classmethod
     def for_target(cls, target: str, funders: tuple[str, ...] = ()) -> BuildRequest:
+        """The request for a CLI target; named funders narrow the editions ("report": only theirs)."""
         if funders:
-            return cls(brochure=False, report=False, funders=funders)
+            if target == "brochure":
+                raise ValueError("--funder builds report editions: use it with report, reports or all")
+            return cls(brochure=target == "all", report=target == "all", funders=funders)
         return {
             "brochure": cls(True, False, None),
             "report": cls(False, True, None),

@@ -49,9 +49,13 @@ def build(target, content, templates, out, funders, paper, print_marks, pdf_vari
     from .build import BuildRequest, build as run_build
     from .config import load_settings
 
-    settings = load_settings(content=content, templates=templates, out=out, paper=paper,
-                             print_marks=print_marks, pdf_variant=pdf_variant)
-    for path in run_build(settings, BuildRequest.for_target(target, tuple(funders))):
+    try:
+        request = BuildRequest.for_target(target, tuple(funders))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    settings = load_settings(project_folder(content), content=content, templates=templates, out=out,
+                             paper=paper, print_marks=print_marks, pdf_variant=pdf_variant)
+    for path in run_build(settings, request):
         click.echo(f"wrote {path}")
 
 
@@ -63,8 +67,13 @@ def check(content, templates) -> None:
     from .build import check as run_check
     from .config import load_settings
 
-    document = run_check(load_settings(content=content, templates=templates))
+    document = run_check(load_settings(project_folder(content), content=content, templates=templates))
     click.echo(f"ok: {len(document.sections)} sections, {len(document.data)} data files")
+
+
+def project_folder(content: Path | None) -> Path:
+    """Where pressroom.yaml is looked for: beside the content folder, else the working directory."""
+    return content.parent if content is not None else Path(".")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,5 +42,9 @@ def load_settings(project_dir: Path = Path("."), **overrides) -> Settings:
     settings = Settings()
     config_path = project_dir / CONFIG_FILE
     if config_path.is_file():
-        settings = settings.replace(**read_project_config(config_path))
+        config = read_project_config(config_path)
+        for key in ("content", "templates", "out"):  # folders named in the file are relative to it
+            if key in config and not config[key].is_absolute():
+                config[key] = project_dir / config[key]
+        settings = settings.replace(**config)
     return settings.replace(**overrides)

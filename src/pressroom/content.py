@@ -56,6 +56,7 @@ class ContentReader:
         sections = self.read_sections()
         self.check_internal_links()
         self.check_section_references(data, {s.slug for s in sections})
+        self.check_funder_slugs(data)
         if raise_problems:
             self.problems.raise_if_any()
         return m.Document(meta=meta, intro=intro, sections=tuple(sections), data=data, root=self.root)
@@ -279,6 +280,21 @@ class ContentReader:
                     known = known_names(slugs)
                     self.problems.add(path, line_of(node, (index, "section"), 1),
                                       f"section: no section has the slug '{slug}' (known: {known})")
+
+
+    def check_funder_slugs(self, data: dict) -> None:
+        """Each funder's edition is written to reports/<slug>.docx: two funders may not share a slug."""
+        if "funders" not in self.data_nodes or not isinstance(data.get("funders"), list):
+            return
+        path, node = self.data_nodes["funders"]
+        first_index: dict[str, int] = {}
+        for index, funder in enumerate(data["funders"]):
+            slug = funder.get("slug")
+            if slug in first_index:
+                self.problems.add(path, line_of(node, (index, "slug"), 1),
+                                  f"slug: '{slug}' is already used by funder {first_index[slug] + 1}; "
+                                  "every funder needs its own slug")
+            first_index.setdefault(slug, index)
 
 
 def _plain(value):

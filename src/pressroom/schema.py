@@ -13,7 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError,
+                      model_validator)
 
 from .config import PAPER_SIZES, PDF_VARIANTS
 from .errors import Problems, unreadable_text
@@ -74,6 +75,12 @@ class ReportingPeriod(Strict):
     start: dt.date
     end: dt.date
 
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self):
+        if self.end < self.start:
+            raise ValueError(f"ends ({self.end}) before it starts ({self.start})")
+        return self
+
 
 class Funder(Strict):
     slug: Slug
@@ -100,6 +107,7 @@ class ProjectConfig(Strict):
     out: Path | None = None
     paper: Literal[PAPER_SIZES] | None = None
     print_marks: bool | None = None
+
     pdf_variant: Literal[PDF_VARIANTS] | None = None
     allow_raw_html: bool | None = None
     allow_remote_resources: bool | None = None
@@ -141,6 +149,8 @@ def describe_error(schema, loc: tuple, item: dict) -> str:
         return f"{field}: unknown key{suggestion}"
     if kind == "string_pattern_mismatch" and field.split(".")[-1] in ("slug", "section"):
         return f"{field}: must be lower-case letters, digits and hyphens, got {item['input']!r}"
+    if kind == "value_error":  # our own validators: their message is the whole story
+        return f"{field}: {item['ctx']['error']}"
     if kind == "string_too_short":
         return f"{field}: must not be empty"
     message = item["msg"]
