@@ -280,6 +280,16 @@ def test_hyperlinks_are_external_relationships_and_internal_links_bookmarks(repo
     assert {"a-sub-heading", "first"} <= bookmarks
 
 
+def test_emphasis_inside_a_link_keeps_the_hyperlink_style(project):
+    project.write("content/sections/01-first.md", "---\ntitle: A\n---\nSee [the *very* best](https://example.org).\n")
+    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    [link] = report.element.body.xpath(".//w:hyperlink[@r:id]")
+    runs = link.xpath("./w:r")
+    assert [r.xpath("string(.)") for r in runs] == ["the ", "very", " best"]
+    assert all(r.xpath("./w:rPr/w:rStyle/@w:val") == ["Hyperlink"] for r in runs)
+    assert runs[1].xpath("./w:rPr/w:i") and not runs[0].xpath("./w:rPr/w:i")
+
+
 def test_footnotes_are_real_word_footnotes(report):
     root = footnotes_root(report)
     kinds = root.xpath("./w:footnote/@w:type")

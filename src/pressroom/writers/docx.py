@@ -339,27 +339,29 @@ class DocxWriter:
 
     # inlines ------------------------------------------------------------------
 
-    def inlines(self, paragraph: Paragraph, nodes, formats: frozenset = frozenset(), target=None) -> None:
+    def inlines(self, paragraph: Paragraph, nodes, formats: frozenset = frozenset(), target=None,
+                text_style: str | None = None) -> None:
+        """Runs for inline nodes; `text_style` is the character style of plain text (Hyperlink in links)."""
         target = paragraph._p if target is None else target
         for node in nodes:
             if isinstance(node, m.Text):
-                target.append(self.run(node.text, formats))
+                target.append(self.run(node.text, formats, style=text_style))
             elif isinstance(node, m.Emph):
-                self.inlines(paragraph, node.children, formats | {"italic"}, target)
+                self.inlines(paragraph, node.children, formats | {"italic"}, target, text_style)
             elif isinstance(node, m.Strong):
-                self.inlines(paragraph, node.children, formats | {"bold"}, target)
+                self.inlines(paragraph, node.children, formats | {"bold"}, target, text_style)
             elif isinstance(node, m.Code):
                 target.append(self.run(node.text, formats, style="Verbatim Char"))
             elif isinstance(node, m.Link):
                 self.link(paragraph, node, formats)
             elif isinstance(node, m.SoftBreak):
-                target.append(self.run(" ", formats))
+                target.append(self.run(" ", formats, style=text_style))
             elif isinstance(node, m.LineBreak):
                 target.append(x.break_run())
             elif isinstance(node, m.Image):
                 self.image(paragraph, node, target)
             elif isinstance(node, m.RawHtml):
-                target.append(self.run(node.html, formats))
+                target.append(self.run(node.html, formats, style=text_style))
             elif isinstance(node, m.FootnoteRef):
                 self.footnote(node.number, target, formats)
             else:
@@ -370,11 +372,7 @@ class DocxWriter:
             element = x.add_hyperlink(paragraph, anchor=bookmark_name(link.url[1:]))
         else:
             element = x.add_hyperlink(paragraph, url=link.url)
-        for node in link.children:
-            if isinstance(node, m.Text):
-                element.append(self.run(node.text, formats, style="Hyperlink"))
-            else:
-                self.inlines(paragraph, (node,), formats, element)
+        self.inlines(paragraph, link.children, formats, element, text_style="Hyperlink")
 
     def image(self, paragraph: Paragraph, image: m.Image, target) -> None:
         if image.path is None or image.path.suffix.lower() in UNSUPPORTED_PICTURES:
