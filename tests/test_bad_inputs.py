@@ -235,6 +235,24 @@ CASES = [
     Case("unknown funder", lambda p: None,
          ["content/data/funders.yaml: funder: no funder with slug 'nobody' (known: none)"],
          args=["report", "--funder", "nobody"]),
+    Case("link to a section's file", lambda p: section(p, "See [the second](02-second.md).\n"),
+         [f"{SECTION}:4: link: '02-second.md' points to a file, which readers of the brochure and report cannot "
+          "open; link to the section with '#second'"]),
+    Case("link to a local file", lambda p: section(p, "See [the plan](docs/plan.pdf).\n"),
+         [f"{SECTION}:4: link: 'docs/plan.pdf' points to a file, which readers of the brochure and report cannot "
+          "open; link to a section with '#slug' or to a full web address (https://...)"]),
+    Case("section file that is not .md", lambda p: p.write("content/sections/03-notes.MD", "---\ntitle: N\n---\nN.\n"),
+         ["content/sections/03-notes.MD: section: only .md files are read; rename it to 03-notes.md or move it "
+          "out of sections/"]),
+    Case("broken section does not also break data references", lambda p: (
+        p.write("content/data/glossary.yaml", "- term: T\n  definition: D\n  section: first\n"),
+        section(p, "Body.\n", "titel: A\n")),
+         [f"{SECTION}:2: title: required field is missing",
+          f"{SECTION}:2: titel: unknown key; did you mean 'title'?"], count="2 errors in content/"),
+    Case("image path written relative to content/", lambda p: (
+        write_bytes(p, "content/assets/chart.png", png_bytes()), section(p, "![A chart](assets/chart.png)\n")),
+         [f"{SECTION}:4: image: 'assets/chart.png' does not exist; paths are relative to the file that uses them: "
+          "write '../assets/chart.png'"]),
     Case("two funders with one slug", lambda p: p.write("content/data/funders.yaml", FUNDER + FUNDER),
          ["content/data/funders.yaml:9: slug: 'acme' is already used by funder 1; every funder needs its own slug"]),
     Case("reporting period ending before it starts", lambda p: p.write(

@@ -6,8 +6,10 @@ Every problem is collected with its file and line; `read_content` raises one Con
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from . import model as m
 from .config import Settings
@@ -41,7 +43,8 @@ class ContentReader:
         self.parser = make_parser(settings.allow_raw_html)
         self.sandbox = Sandbox.for_project(settings)
         self.anchors: set[str] = set()
-        self.internal_links: list[tuple[Path, int | None, str]] = []
+        self.links: list[tuple[Path, int | None, str]] = []
+        self.some_sections_unread = False
         self.data_nodes: dict[str, tuple[Path, object]] = {}
 
     def read(self, raise_problems: bool = True) -> m.Document:
@@ -54,8 +57,9 @@ class ContentReader:
         data = self.read_data_files()
         meta, intro = self.read_index(index_path)
         sections = self.read_sections()
-        self.check_internal_links()
-        self.check_section_references(data, {s.slug for s in sections})
+        self.check_links(sections)
+        if not self.some_sections_unread:  # else every reference to an unread section would be reported too
+            self.check_section_references(data, {s.slug for s in sections})
         self.check_funder_slugs(data)
         if raise_problems:
             self.problems.raise_if_any()
@@ -142,10 +146,19 @@ class ContentReader:
         if reader.too_deep_line is not None:
             self.problems.add(path, reader.too_deep_line, f"Markdown: nested more than {MAX_NESTING} levels deep "
                               "(each list counts two); text from here on would be lost, so flatten the nesting")
-        self.internal_links.extend((path, line, url) for url, line in reader.internal_links)
+        self.links.extend((path, line, url) for url, line in reader.links)
         for html, line in reader.raw_html:
             self.check_raw_html(path, line, html)
         return body
+
+    def relative_path_hint(self, path: Path, src: str) -> str:
+        """When `src` names a file relative to content/ rather than to `path`, say how to write it."""
+        candidate = (self.root / unquote(src)).resolve()
+        if urlsplit(src).scheme or path.parent == self.root or not candidate.is_file() \
+                or not candidate.is_relative_to(self.root.resolve()):
+            return ""
+        relative = os.path.relpath(candidate, path.parent.resolve())
+        return f"; paths are relative to the file that uses them: write '{relative}'"
 
     def check_svg(self, path: Path, line: int | None, src: str, svg: Path) -> None:
         """An SVG image may load other files and URLs itself; those go through the sandbox too."""
@@ -166,7 +179,7 @@ class ContentReader:
         try:
             _, resolved = self.sandbox.classify(src, path.parent)
         except ResourceRefused as refusal:
-            self.problems.add(path, line, f"image: {refusal}")
+            self.problems.add(path, line, f"image: {refusal}{self.relative_path_hint(path, src)}")
             return m.Image(src, alt, title)
         problem = image_problem(resolved, self.settings.max_image_bytes) if resolved is not None else None
         if problem is not None:
@@ -205,6 +218,11 @@ class ContentReader:
         folder = self.root / "sections"
         sections, seen_slugs, seen_orders = [], {}, {}
         paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            if path.suffix != ".md" and path.is_file() and not path.name.startswith(".") \
+                    and not path.name.endswith("~"):
+                self.problems.add(path, None, f"section: only .md files are read; rename it to {path.stem}.md "
+                                  "or move it out of sections/")
         for path in paths:
             name = SECTION_NAME.match(path.stem)
             if not name:
@@ -212,6 +230,7 @@ class ContentReader:
                 continue
             section, slug_line = self.read_section(path, name.group("slug"))
             if section is None:
+                self.some_sections_unread = True
                 continue
             for key, seen, what, line in ((section.slug, seen_slugs, "slug", slug_line),
                                           (int(name.group("order")), seen_orders, "order", 1)):
@@ -263,10 +282,20 @@ class ContentReader:
             data[path.stem] = value
         return data
 
-    def check_internal_links(self) -> None:
-        for path, line, url in self.internal_links:
-            if url[1:] not in self.anchors:
-                self.problems.add(path, line, f"link: no heading or section has the anchor '{url}'")
+    def check_links(self, sections: list[m.Section]) -> None:
+        """Internal links must reach an anchor; links to local files would be dead in a PDF or a .docx."""
+        slug_of_file = {section.path.name: section.slug for section in sections}
+        for path, line, url in self.links:
+            parts = urlsplit(url)
+            if url.startswith("#"):
+                if url[1:] not in self.anchors:
+                    self.problems.add(path, line, f"link: no heading or section has the anchor '{url}'")
+            elif not parts.scheme and not parts.netloc and parts.path:
+                slug = slug_of_file.get(Path(unquote(parts.path)).name)
+                fix = f"link to the section with '#{slug}'" if slug else \
+                    "link to a section with '#slug' or to a full web address (https://...)"
+                self.problems.add(path, line, f"link: '{url}' points to a file, which readers of the brochure "
+                                  f"and report cannot open; {fix}")
 
     def check_section_references(self, data: dict, slugs: set[str]) -> None:
         """`section: slug` in institutions and glossary items must name a section that exists."""

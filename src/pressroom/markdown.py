@@ -66,7 +66,7 @@ class BodyReader:
         self.min_heading_level = min_heading_level
         self.footnote_numbers: dict[int, int] = {}
         self.current_line: int | None = None
-        self.internal_links: list[tuple[str, int | None]] = []  # (url, line), checked once all anchors are known
+        self.links: list[tuple[str, int | None]] = []  # (url, line), checked once all anchors are known
         self.raw_html: list[tuple[str, int | None]] = []  # (html, line), for the resource sandbox
         self.too_deep_line: int | None = None  # where nesting passed MAX_NESTING and text would be lost
         self.too_deep_inline_line: int | None = None  # where inline nesting passed MAX_INLINE_NESTING
@@ -186,8 +186,7 @@ class BodyReader:
             return m.Code(node.content)
         if kind == "link":
             link = m.Link(str(node.attrs.get("href", "")), tuple(self._inlines(node.children)), _title(node))
-            if link.is_internal:
-                self.internal_links.append((link.url, self.current_line))
+            self.links.append((link.url, self.current_line))
             return link
         if kind == "image":
             alt = plain_text(self._inlines(node.children))
