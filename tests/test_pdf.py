@@ -420,3 +420,17 @@ def test_footnote_markers_are_not_given_page_references(project):
     project.write("content/sections/01-first.md", "---\ntitle: A\n---\nA claim.[^1]\n\n[^1]: The note.\n")
     text = " ".join(page_texts(build_pdf(project)))
     assert "The note." in text and "(page" not in text
+
+
+def test_css_the_renderer_ignores_is_reported_as_a_warning(project, capsys):
+    css = project.templates / "brochure" / "brochure.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.card { colr: red; }\n", encoding="utf-8")
+    build_pdf(project)
+    lines = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("Warning: ") and "templates/brochure: Ignored `colr: red`" in line
+               and "unknown property" in line for line in lines), lines
+
+
+def test_the_shipped_design_renders_without_warnings(repo_project, capsys):
+    build_pdf(repo_project)
+    assert capsys.readouterr().err == ""

@@ -154,19 +154,33 @@ def _sandboxed_fetcher(weasyprint, settings: Settings):
     return fetcher, RefusedResource
 
 
-class _weasyprint_errors:
-    """Keeps WeasyPrint's log to errors only, and turns a refused resource (fatal to rendering) into a
-    located user error."""
+class _weasyprint_errors(logging.Handler):
+    """While rendering: collects WeasyPrint's warnings (a CSS declaration it ignored, say) to print once,
+    and turns a refused resource (fatal to rendering) into a located user error."""
 
     def __init__(self, settings: Settings, refused: type):
+        super().__init__(logging.WARNING)
         self.folder = settings.templates / "brochure"
         self.refused = refused
+        self.messages: dict[str, None] = {}  # ordered and without repeats
+        self.logger = logging.getLogger("weasyprint")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.setdefault(record.getMessage())
 
     def __enter__(self):
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        self.saved = self.logger.propagate
+        self.logger.propagate = False
+        self.logger.addHandler(self)
         return self
 
     def __exit__(self, kind, error, traceback):
+        self.logger.removeHandler(self)
+        self.logger.propagate = self.saved
         if kind is not None and issubclass(kind, self.refused):
             raise PressroomError(f"resource: {error}", self.folder / TEMPLATE) from None
+        if kind is None:
+            # WeasyPrint names the line and column, not the file: the stylesheets and HTML of this folder
+            for message in self.messages:
+                warn(f"{display_path(self.folder)}: {message}")
         return False
