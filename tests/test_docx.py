@@ -500,3 +500,14 @@ def test_long_metadata_is_cut_at_a_word_to_the_property_limit(project):
     kept = subject.removesuffix("\u2026")
     assert len(subject) <= 255 and kept != subject and summary.startswith(kept) and summary[len(kept)] == " "
     assert len(report.core_properties.keywords) <= 255
+
+
+def test_svg_images_show_their_alt_text_with_one_warning(project, capsys):
+    (project.content / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    project.write("content/sections/01-first.md", "---\ntitle: A\n---\n![A chart](../chart.svg) ![A chart](../chart.svg)\n")
+    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    assert any(p.text == "[A chart] [A chart]" for p in report.paragraphs)
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("Warning: ") and err[0].endswith(
+        "chart.svg: the Word report cannot embed SVG images; it shows the alt text instead "
+        "(use a PNG or JPEG for both outputs)")

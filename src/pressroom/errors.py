@@ -109,3 +109,8 @@ def known_names(names, limit: int = 8) -> str:
         return "none"
     shown = ", ".join(names[:limit])
     return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
+
+
+def warn(message: str) -> None:
+    """One line on stderr for something the reader should know; the build goes on."""
+    click.echo(f"Warning: {message}", err=True)

@@ -25,7 +25,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .. import model as m
-from ..errors import PressroomError
+from ..errors import PressroomError, display_path, warn
 from ..report import BodyBlock, Cover, DataTable, HeadingBlock, ReportBlock, TableOfContents
 from . import docx_xml as x
 
@@ -74,6 +74,7 @@ class DocxWriter:
         self.note_id = 0
         self.notes: dict[int, m.Footnote] = {}  # the footnotes of the body being written, by number
         self.in_note = False
+        self.warned_images: set[str] = set()
         self.toc = None  # the TOC's placeholder paragraph, until every heading is written
         self.hidden_bookmarks = 0
         self.bookmarks: set[str] = set()
@@ -376,6 +377,12 @@ class DocxWriter:
 
     def image(self, paragraph: Paragraph, image: m.Image, target) -> None:
         if image.path is None or image.path.suffix.lower() in UNSUPPORTED_PICTURES:
+            what = display_path(image.path) if image.path else image.src
+            kind = image.path.suffix[1:].upper() if image.path else "remote"
+            if what not in self.warned_images:
+                self.warned_images.add(what)
+                warn(f"{what}: the Word report cannot embed {kind} images; it shows the alt text instead "
+                     "(use a PNG or JPEG for both outputs)")
             target.append(self.run(f"[{image.alt}]", frozenset({"italic"})))
             return
         r = OxmlElement("w:r")

@@ -9,13 +9,12 @@ import math
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .. import model as m
 from ..config import Settings
-from ..errors import PressroomError, display_path
+from ..errors import PressroomError, display_path, warn
 from ..sandbox import ResourceRefused, Sandbox
 from ..templates import make_environment, render_template
 from .html import render_body
@@ -75,11 +74,6 @@ def write_brochure(document: m.Document, settings: Settings) -> bytes:
 def booklet_padding(page_count: int) -> int:
     """How many pages to add so that `page_count` fills whole folded sheets."""
     return -page_count % BOOKLET_MULTIPLE
-
-
-def warn(message: str) -> None:
-    """One line on stderr; the build goes on."""
-    print(f"Warning: {message}", file=sys.stderr)
 
 
 @functools.lru_cache(maxsize=1)
