@@ -341,6 +341,16 @@ def test_tall_images_fit_the_text_height(project):
     assert abs(picture.width / picture.height - 600 / 4000) < 0.01
 
 
+def test_institutions_table_repeats_its_header_row_and_never_splits_a_row(repo_project):
+    report = docx.Document(io.BytesIO(render(repo_project)))
+    [table] = [t for t in report.tables if t.rows[0].cells[0].text == "Institution"]
+    assert [r.cells[0].text for r in table.rows[1:]] == [
+        "King Hussein Cancer Center", "Qatar Biomedical Research Institute", "Sanad Children's Cancer Support Association"]
+    properties = [[child.tag.split("}")[1] for child in row._tr.trPr] for row in table.rows]
+    assert properties[0] == ["cantSplit", "tblHeader"]  # the schema's order
+    assert all(p == ["cantSplit"] for p in properties[1:])
+
+
 # Properties and reproducibility -----------------------------------------------------------------------
 
 

@@ -311,6 +311,7 @@ class DocxWriter:
         table = Table(tbl, self.parent)
         x.set_table_style(tbl, self.style_ids["Report Table"])
         x.mark_header_row(table.rows[0])
+        x.keep_rows_together(table)
         for row, cells in zip(table.rows, rows):
             for index, (cell, content) in enumerate(zip(row.cells, cells)):
                 paragraph = cell.paragraphs[0]

@@ -180,6 +180,17 @@ def mark_header_row(row) -> None:
     row._tr.get_or_add_trPr().append(element("w:tblHeader"))
 
 
+def keep_rows_together(table) -> None:
+    """No row is split across a page break (cantSplit precedes tblHeader in the schema's order)."""
+    for row in table.rows:
+        trPr = row._tr.get_or_add_trPr()
+        header = trPr.find(qn("w:tblHeader"))
+        if header is not None:
+            header.addprevious(element("w:cantSplit"))
+        else:
+            trPr.append(element("w:cantSplit"))
+
+
 def normalised_zip(data: bytes, date_time: tuple) -> bytes:
     """The same package with fixed entry times and order, so identical input gives identical bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
