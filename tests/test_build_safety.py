@@ -183,3 +183,18 @@ def test_an_output_folder_that_cannot_hold_a_subfolder_gives_one_clear_error(bui
                                        "'build/reports' is a file, not a folder\n1 error in the output folder\n")
     assert snapshot(built.out) == before
     assert leftovers(built.out) == []
+
+
+def test_building_every_edition_removes_editions_of_removed_funders(project):
+    from pressroom.build import BuildRequest, build
+
+    funder = ("- slug: {slug}\n  name: N\n  contact: {{name: C}}\n  grant: {{amount: 1, currency: EUR}}\n"
+              "  programme: P\n  period: {{start: 2026-01-01, end: 2026-12-31}}\n")
+    project.write("content/data/funders.yaml", funder.format(slug="kept") + funder.format(slug="gone"))
+    build(project.settings, BuildRequest.for_target("reports"))
+    assert sorted(p.name for p in (project.out / "reports").iterdir()) == ["gone.docx", "kept.docx"]
+    project.write("content/data/funders.yaml", funder.format(slug="kept"))
+    build(project.settings, BuildRequest.for_target("report", ("kept",)))  # one edition: others stay
+    assert (project.out / "reports" / "gone.docx").exists()
+    build(project.settings, BuildRequest.for_target("reports"))
+    assert sorted(p.name for p in (project.out / "reports").iterdir()) == ["kept.docx"]

@@ -56,7 +56,17 @@ def build(settings: Settings, request: BuildRequest = BuildRequest()) -> list[Pa
     with output_folder(settings.out) as lock:
         outputs = render_outputs(document, settings, request, editions)
         with lock():
-            return write_all(outputs)
+            written = write_all(outputs)
+            if request.funders == ():  # every edition was built: one for a removed funder is stale
+                remove_stale_editions(settings.out / REPORTS_FOLDER, written)
+            return written
+
+
+def remove_stale_editions(folder: Path, written: list[Path]) -> None:
+    """Delete editions in build/reports/ for funders no longer in funders.yaml."""
+    for path in folder.glob("*.docx") if folder.is_dir() else ():
+        if path not in written:
+            path.unlink(missing_ok=True)
 
 
 def render_outputs(document: m.Document, settings: Settings, request: BuildRequest,
