@@ -434,3 +434,17 @@ def test_css_the_renderer_ignores_is_reported_as_a_warning(project, capsys):
 def test_the_shipped_design_renders_without_warnings(repo_project, capsys):
     build_pdf(repo_project)
     assert capsys.readouterr().err == ""
+
+
+def test_code_inside_a_quote_stays_upright(project):
+    project.write("content/sections/01-first.md", "---\ntitle: A\n---\n> Quoted words.\n>\n>     code_in_quote()\n")
+    fonts = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font:
+            fonts.setdefault(text.strip(), str(font.get("/BaseFont", "")))
+
+    for page in build_pdf(project).pages:
+        page.extract_text(visitor_text=visit)
+    assert "Italic" in fonts["Quoted words."]
+    assert "Italic" not in fonts["code_in_quote()"] and "Oblique" not in fonts["code_in_quote()"]
