@@ -448,3 +448,11 @@ def test_code_inside_a_quote_stays_upright(project):
         page.extract_text(visitor_text=visit)
     assert "Italic" in fonts["Quoted words."]
     assert "Italic" not in fonts["code_in_quote()"] and "Oblique" not in fonts["code_in_quote()"]
+
+
+def test_long_titles_are_shortened_in_the_running_header(project):
+    long_title = "Gains in Research on the Genetic and Molecular Basis of Pediatric Cancers Across Many Nations"
+    project.write("content/sections/01-first.md", f"---\ntitle: {long_title}\n---\nBody text.\n")
+    page = next(text for text in page_texts(build_pdf(project)) if "Body text." in text)
+    assert "GAINS IN RESEARCH ON THE GENETIC AND\u2026" in page
+    assert long_title.upper() not in page
