@@ -183,6 +183,8 @@ class DocxWriter:
             self.body(block.body)
         elif isinstance(block, DataTable):
             self.data_table(block)
+        else:
+            raise TypeError(f"no DOCX rule for {type(block).__name__}")
 
     def cover(self, cover: Cover) -> None:
         """The cover, in a section of its own so that it has no header or footer."""
