@@ -253,6 +253,10 @@ CASES = [
         write_bytes(p, "content/assets/chart.png", png_bytes()), section(p, "![A chart](assets/chart.png)\n")),
          [f"{SECTION}:4: image: 'assets/chart.png' does not exist; paths are relative to the file that uses them: "
           "write '../assets/chart.png'"]),
+    Case("data file of the wrong shape", lambda p: p.write("content/data/contact.yaml", "- organisation: X\n"),
+         ["content/data/contact.yaml:1: file: must be 'key: value' lines, got [{'organisation': 'X'}]"]),
+    Case("list data file written as a mapping", lambda p: p.write("content/data/glossary.yaml", "term: T\n"),
+         ["content/data/glossary.yaml:1: file: must be a list of '- ' items, got {'term': 'T'}"]),
     Case("two funders with one slug", lambda p: p.write("content/data/funders.yaml", FUNDER + FUNDER),
          ["content/data/funders.yaml:9: slug: 'acme' is already used by funder 1; every funder needs its own slug"]),
     Case("reporting period ending before it starts", lambda p: p.write(

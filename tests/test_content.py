@@ -115,3 +115,8 @@ def test_long_lists_of_known_names_are_shortened(project):
     assert problems(project) == [
         "content/data/glossary.yaml:3: section: no section has the slug 'nowhere' (known: extra-10, extra-11, "
         "extra-12, extra-3, extra-4, extra-5, extra-6, extra-7 and 4 more)"]
+
+
+def test_an_empty_list_data_file_means_nothing_listed_yet(project):
+    project.write("content/data/funders.yaml", "# no funders yet\n")
+    assert read_content(project.settings).data["funders"] == []

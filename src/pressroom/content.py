@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import typing
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -276,6 +277,8 @@ class ContentReader:
                 continue
             self.data_nodes[path.stem] = (path, node)
             schema = DATA_SCHEMAS.get(path.stem)
+            if value is None and typing.get_origin(schema) is list:
+                value = []  # an empty (or comment-only) list file: nothing listed yet
             if schema is not None:
                 checked = validate(schema, value, node, path, 1, self.problems)
                 value = _plain(checked)

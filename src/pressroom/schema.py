@@ -138,7 +138,7 @@ def validate(schema, data, node, path: Path, first_line: int, problems: Problems
 
 def describe_error(schema, loc: tuple, item: dict) -> str:
     """One pydantic error as `field: what is wrong`, with a hint where one helps."""
-    field = ".".join(str(p) for p in loc if not isinstance(p, int)) or "value"
+    field = ".".join(str(p) for p in loc if not isinstance(p, int)) or "file"
     kind = item["type"]
     if kind == "missing":
         return f"{field}: required field is missing"
@@ -153,6 +153,10 @@ def describe_error(schema, loc: tuple, item: dict) -> str:
         return f"{field}: {item['ctx']['error']}"
     if kind == "string_too_short":
         return f"{field}: must not be empty"
+    if kind in ("model_type", "dict_type"):
+        return f"{field}: must be 'key: value' lines, got {_short(item.get('input'))}"
+    if kind == "list_type":
+        return f"{field}: must be a list of '- ' items, got {_short(item.get('input'))}"
     message = item["msg"]
     message = message[0].lower() + message[1:]
     return f"{field}: {message}, got {_short(item.get('input'))}"
