@@ -218,8 +218,9 @@ class ContentReader:
         """content/sections/*.md in file-name order; two sections may not share a slug or an order."""
         folder = self.root / "sections"
         sections, seen_slugs, seen_orders = [], {}, {}
-        paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
-        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        listing = sorted(folder.iterdir()) if folder.is_dir() else []
+        paths = [path for path in listing if path.suffix == ".md"]
+        for path in listing:
             if path.suffix != ".md" and path.is_file() and not path.name.startswith(".") \
                     and not path.name.endswith("~"):
                 self.problems.add(path, None, f"section: only .md files are read; rename it to {path.stem}.md "
