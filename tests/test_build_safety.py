@@ -109,20 +109,27 @@ def test_a_failed_rename_leaves_no_partial_files(built, monkeypatch):
 
 
 def test_ctrl_c_during_the_renames_is_held_until_they_are_done(built, monkeypatch):
-    """The renames run with SIGINT deferred, so all outputs are replaced together."""
+    """A Ctrl-C during the renames is delivered after them, so all outputs are replaced together."""
     import signal
 
     real_replace = os.replace
-    seen = []
+    replaced = []
 
     def replace(source, target):
-        seen.append(signal.getsignal(signal.SIGINT))
+        if not replaced:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C after the first rename
         real_replace(source, target)
+        replaced.append(target)
 
     monkeypatch.setattr(build_module.os, "replace", replace)
-    build(built.settings, ALL)
-    assert len(seen) == 3 and all(handler is not signal.default_int_handler for handler in seen)
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    original = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, even in a background job
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build(built.settings, ALL)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, original)
+    assert len(replaced) == 3 and leftovers(built.out) == []
 
 
 def test_partial_files_left_by_a_killed_build_are_cleared(built):

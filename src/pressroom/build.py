@@ -228,13 +228,16 @@ def write_temporary(target: Path, data: bytes) -> Path:
 
 @contextlib.contextmanager
 def _deferred_interrupt():
-    """Hold Ctrl-C for the few microseconds the renames take, so outputs are replaced all together."""
+    """Hold Ctrl-C for the few microseconds the renames take, so outputs are replaced all together;
+    a Ctrl-C that arrived meanwhile is delivered once they are done."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     received = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(frame))
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+    if received and callable(previous):
+        previous(signal.SIGINT, received[0])
