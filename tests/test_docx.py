@@ -35,6 +35,13 @@ Second body paragraph with its own note.[^a] See [the first section](#first).
 7. seventh
 8. eighth
 
+   5. nested fifth
+   6. nested sixth
+
+- ```
+  code opening an item
+  ```
+
 ![A square of colour](../assets/square.png "The square's caption")
 
 [^a]: Second note, linking to [the source](https://example.com/source).
@@ -164,9 +171,9 @@ def numbering_of(report) -> dict[str, tuple[int, int]]:
             if p._p.pPr is not None and p._p.pPr.numPr is not None}
 
 
-def start_of(report, num_id: int) -> str | None:
+def start_of(report, num_id: int, level: int) -> str | None:
     num = next(n for n in report.part.numbering_part.element.num_lst if n.numId == num_id)
-    starts = num.xpath("./w:lvlOverride[@w:ilvl='0']/w:startOverride/@w:val")
+    starts = num.xpath(f"./w:lvlOverride[@w:ilvl='{level}']/w:startOverride/@w:val")
     return starts[0] if starts else None
 
 
@@ -174,12 +181,20 @@ def test_lists_have_levels_and_every_numbered_list_restarts(report):
     numbers = numbering_of(report)
     assert numbers["bullet one"][1] == 0 and numbers["bullet two"] == numbers["bullet one"]
     assert numbers["nested ordered"][1] == 1 and numbers["nested second"] == numbers["nested ordered"]
-    lists = {numbers[t][0] for t in ("bullet one", "nested ordered", "third item", "seventh")}
-    assert len(lists) == 4  # one w:num per list, so each restarts
-    assert start_of(report, numbers["nested ordered"][0]) == "1"
-    assert start_of(report, numbers["third item"][0]) == "3"
-    assert start_of(report, numbers["seventh"][0]) == "7"
-    assert start_of(report, numbers["bullet one"][0]) is None
+    lists = {numbers[t][0] for t in ("bullet one", "nested ordered", "third item", "seventh", "nested fifth")}
+    assert len(lists) == 5  # one w:num per list, so each restarts
+    for text, start in [("nested ordered", "1"), ("third item", "3"), ("seventh", "7"), ("nested fifth", "5")]:
+        num_id, level = numbers[text]
+        assert start_of(report, num_id, level) == start, text  # on the level the items use
+    assert numbers["nested fifth"][1] == 1
+    assert start_of(report, numbers["bullet one"][0], 0) is None
+
+
+def test_a_list_item_that_opens_with_a_code_block_still_has_its_bullet(report):
+    body = report.element.body
+    code = next(p for p in body.iter(qn("w:p")) if "code opening an item" in "".join(p.itertext()))
+    marker = code.getprevious()
+    assert marker.pPr.numPr is not None and "".join(marker.itertext()) == ""
 
 
 # Structure: cover section, TOC, header and footer ---------------------------------------------------

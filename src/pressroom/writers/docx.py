@@ -293,16 +293,18 @@ class DocxWriter:
 
     def list(self, block: m.BulletList | m.OrderedList, level: int) -> None:
         ordered = isinstance(block, m.OrderedList)
-        num_id = x.add_list_instance(self.numbering, ordered, block.start if ordered else 1)
+        word_level = min(level, 8)  # Word numbering has nine levels
+        num_id = x.add_list_instance(self.numbering, ordered, block.start if ordered else 1, word_level)
         style = "List Number" if ordered else "List Bullet"
         for item in block.items:
-            for index, child in enumerate(item.children):
+            children = list(item.children)
+            marker = self.paragraph(style)  # every item gets its number, even one that opens with a code block
+            x.set_numbering(marker._p, num_id, word_level)
+            if children and isinstance(children[0], m.Paragraph):
+                self.inlines(marker, children.pop(0).children)
+            for child in children:
                 if isinstance(child, (m.BulletList, m.OrderedList)):
                     self.list(child, level + 1)
-                elif index == 0 and isinstance(child, m.Paragraph):
-                    paragraph = self.paragraph(style)
-                    x.set_numbering(paragraph._p, num_id, min(level, 8))
-                    self.inlines(paragraph, child.children)
                 else:
                     self.block(child, "List Continue", level)
 

@@ -147,14 +147,15 @@ def _list_level(level: int, kind: str):
     return lvl
 
 
-def add_list_instance(numbering, ordered: bool, start: int) -> int:
-    """A new w:num over the shared definition; ordered lists restart at `start`. Returns its numId."""
+def add_list_instance(numbering, ordered: bool, start: int, level: int) -> int:
+    """A new w:num over the shared definition; an ordered list restarts at `start` on the level its items
+    use. Returns its numId."""
     ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
     num_id = max(ids, default=0) + 1
     num = element("w:num", numId=num_id)
     num.append(element("w:abstractNumId", val=DECIMAL_ABSTRACT_ID if ordered else BULLET_ABSTRACT_ID))
     if ordered:
-        override = element("w:lvlOverride", ilvl=0)
+        override = element("w:lvlOverride", ilvl=level)
         override.append(element("w:startOverride", val=start))
         num.append(override)
     numbering.append(num)
