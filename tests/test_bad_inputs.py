@@ -45,6 +45,16 @@ def edit_template(p, relative: str, line: int, text: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def remove_styles(reference: Path, *names: str) -> None:
+    import docx
+
+    document = docx.Document(str(reference))
+    for name in names:
+        style = document.styles[name].element
+        style.getparent().remove(style)
+    document.save(str(reference))
+
+
 def outside_png(p) -> Path:
     return write_bytes(p, "secret/outside.png", png_bytes())
 
@@ -204,6 +214,20 @@ CASES = [
     Case("missing template", lambda p: (p.templates / "report" / "report.yaml.j2").unlink(),
          ["templates/report/report.yaml.j2: template: not found (Pressroom needs report.yaml.j2 in templates/report/)"],
          count="1 error in templates/"),
+    Case("missing reference document", lambda p: (p.templates / "report" / "reference.docx").unlink(),
+         ["templates/report/reference.docx: reference document not found; rebuild it with 'make reference-doc' "
+          "or put your own .docx there"], count="1 error in templates/"),
+    Case("reference document that is not a Word file", lambda p: (p.templates / "report" / "reference.docx")
+         .write_text("not a zip"),
+         ["templates/report/reference.docx: not a Word document; save it from Word as .docx or rebuild it with "
+          "'make reference-doc'"],
+         count="1 error in templates/"),
+    Case("reference document without the styles the report uses, with a content error", lambda p: (
+        remove_styles(p.templates / "report" / "reference.docx", "Quote", "Hyperlink"),
+        section(p, "Body.\n", "title: A\nsumary: B\n")),
+         [f"{SECTION}:3: sumary: unknown key; did you mean 'summary'?",
+          "templates/report/reference.docx: reference document lacks the styles 'Quote', 'Hyperlink'; add them "
+          "in Word or rebuild it with 'make reference-doc'"], count="2 errors in content/ and templates/"),
     Case("remote stylesheet url() in a template", lambda p: (p.templates / "brochure" / "brochure.css").write_text(
         "body { margin: 0 }\n\n.cover {\n  background: url(https://example.org/bg.jpg);\n}\n"),
          [f"templates/brochure/brochure.css:4: url(): 'https://example.org/bg.jpg' {REMOTE_OFF}"],
@@ -216,7 +240,7 @@ CASES = [
          ["content/index.md: file: missing; every project needs content/index.md with a title"]),
     Case("missing content folder", lambda p: None,
          ["nowhere: content folder: not found; pass --content or set content in pressroom.yaml"],
-         args=["--content", "nowhere"]),
+         count="1 error in nowhere/", args=["--content", "nowhere"]),
     Case("missing templates folder", lambda p: None,
          ["nowhere: templates: folder not found; pass --templates or set templates in pressroom.yaml"],
          count="1 error in nowhere/", args=["--templates", "nowhere"]),

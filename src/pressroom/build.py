@@ -51,7 +51,7 @@ def build(settings: Settings, request: BuildRequest = BuildRequest()) -> list[Pa
     Nothing in the output folder changes until every output has rendered, so a failed or interrupted
     build leaves the last good outputs as they were.
     """
-    document = validate(settings)
+    document = validate(settings, with_report=request.report or request.funders is not None)
     editions = select_funders(document, request.funders)
     with output_folder(settings.out) as lock:
         outputs = render_outputs(document, settings, request, editions)
@@ -85,13 +85,18 @@ def render_outputs(document: m.Document, settings: Settings, request: BuildReque
     return outputs
 
 
-def validate(settings: Settings) -> m.Document:
-    """Read content/ and check templates/; raise one ContentError listing every problem in both."""
+def validate(settings: Settings, with_report: bool = True) -> m.Document:
+    """Read content/ and check templates/ (with the report's reference document if `with_report`);
+    raise one ContentError listing every problem in both."""
     reader = ContentReader(settings)
     document = reader.read(raise_problems=False)
     problems = reader.problems
     check_template_syntax(settings.templates, problems.add)
     check_template_folder(settings.templates, reader.sandbox, problems.add)
+    if with_report and settings.templates.is_dir():  # a missing folder is reported once, above
+        from .writers.docx import check_reference_document
+
+        check_reference_document(reference_document(settings), problems.add)
     problems.raise_if_any(_folders_named(problems, settings))
     return document
 
@@ -122,11 +127,18 @@ def check(settings: Settings) -> m.Document:
 
 def render_report(document: m.Document, settings: Settings, funder: dict | None = None) -> bytes:
     """One edition of the Word report (general when `funder` is None) as .docx bytes."""
-    from .report import REFERENCE_DOC, plan_report
+    from .report import plan_report
     from .writers.docx import write_report
 
     blocks = plan_report(document, settings, funder)
-    return write_report(document, blocks, settings.templates / "report" / REFERENCE_DOC)
+    return write_report(document, blocks, reference_document(settings))
+
+
+def reference_document(settings: Settings) -> Path:
+    """The Word document whose styles the report uses."""
+    from .report import REFERENCE_DOC
+
+    return settings.templates / "report" / REFERENCE_DOC
 
 
 def select_funders(document: m.Document, slugs: tuple[str, ...] | None) -> list[dict]:

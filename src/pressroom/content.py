@@ -54,7 +54,7 @@ class ContentReader:
         if not self.root.is_dir():
             self.problems.add(self.root, None, "content folder: not found; pass --content or set content in "
                               "pressroom.yaml")
-            self.problems.raise_if_any()
+            self.problems.raise_if_any(f"{self.root.name}/")
         data = self.read_data_files()
         meta, intro = self.read_index(index_path)
         sections = self.read_sections()
@@ -63,7 +63,7 @@ class ContentReader:
             self.check_section_references(data, {s.slug for s in sections})
         self.check_funder_slugs(data)
         if raise_problems:
-            self.problems.raise_if_any()
+            self.problems.raise_if_any(f"{self.root.name}/")
         return m.Document(meta=meta, intro=intro, sections=tuple(sections), data=data, root=self.root)
 
     # files -----------------------------------------------------------------

@@ -50,22 +50,59 @@ def write_report(document: m.Document, blocks: list[ReportBlock], reference: Pat
     return writer.save()
 
 
+def check_reference_document(reference: Path, report) -> None:
+    """Record, through `report(path, line, message)`, a reference document that cannot be opened or lacks
+    a style the writer uses."""
+    try:
+        style_ids(open_reference(reference), reference)
+    except PressroomError as error:
+        for problem in error.problems:
+            report(problem.path, problem.line, problem.message)
+
+
+def open_reference(reference: Path) -> docx.document.Document:
+    if not reference.is_file():
+        raise PressroomError("reference document not found; rebuild it with 'make reference-doc' or put your "
+                             "own .docx there", reference)
+    try:
+        return docx.Document(str(reference))
+    except Exception:  # python-docx raises several types for a damaged package
+        raise PressroomError("not a Word document; save it from Word as .docx or rebuild it with "
+                             "'make reference-doc'", reference) from None
+
+
+def style_ids(doc: docx.document.Document, reference: Path) -> dict[str, str]:
+    """The style id of every style the writer uses, by name; raises naming the styles `doc` lacks."""
+    # Word saves its built-in styles under lower-case names ("footnote text", "toc 1"): compare without case.
+    available = {(s.type, s.name.lower()): s.style_id for s in doc.styles if s.name}
+    ids, missing = {}, []
+    for names, kind in ((PARAGRAPH_STYLES, WD_STYLE_TYPE.PARAGRAPH),
+                        (CHARACTER_STYLES, WD_STYLE_TYPE.CHARACTER), (TABLE_STYLES, WD_STYLE_TYPE.TABLE)):
+        for name in names:
+            if (kind, name.lower()) in available:
+                ids[name] = available[(kind, name.lower())]
+            else:
+                missing.append(name)
+    if missing:
+        raise PressroomError(f"reference document lacks the style{'s' if len(missing) > 1 else ''} "
+                             f"{', '.join(repr(n) for n in missing)}; add {'them' if len(missing) > 1 else 'it'} "
+                             "in Word or rebuild it with 'make reference-doc'", reference)
+    return ids
+
+
 class DocxWriter:
     """Writes report blocks into a copy of the reference document, emptied of its body."""
 
     def __init__(self, document: m.Document, reference: Path):
         self.document = document
         self.reference = reference
-        try:
-            self.doc = docx.Document(str(reference))
-        except Exception as error:  # python-docx raises several types for a damaged package
-            raise PressroomError(f"not a Word document: {error}", reference) from None
+        self.doc = open_reference(reference)
         body = self.doc.element.body
         self.sect_pr = body.find(x.qn("w:sectPr"))
         for child in list(body):
             if child is not self.sect_pr:
                 body.remove(child)
-        self.style_ids = self._style_ids()
+        self.style_ids = style_ids(self.doc, reference)
         self.numbering = self.doc.part.numbering_part.element
         x.ensure_list_definitions(self.numbering)
         self.bookmark_id = 0
@@ -81,22 +118,6 @@ class DocxWriter:
         self.place = self.sect_pr.addprevious  # where the next block element goes
         self.parent = self.doc._body  # the python-docx container for proxies (gives .part)
 
-    def _style_ids(self) -> dict[str, str]:
-        # Word saves its built-in styles under lower-case names ("footnote text", "toc 1"): compare without case.
-        available = {(s.type, s.name.lower()): s.style_id for s in self.doc.styles if s.name}
-        ids, missing = {}, []
-        for names, kind in ((PARAGRAPH_STYLES, WD_STYLE_TYPE.PARAGRAPH),
-                            (CHARACTER_STYLES, WD_STYLE_TYPE.CHARACTER), (TABLE_STYLES, WD_STYLE_TYPE.TABLE)):
-            for name in names:
-                if (kind, name.lower()) in available:
-                    ids[name] = available[(kind, name.lower())]
-                else:
-                    missing.append(name)
-        if missing:
-            raise PressroomError(f"reference document lacks the style{'s' if len(missing) > 1 else ''} "
-                                 f"{', '.join(repr(n) for n in missing)}; add {'them' if len(missing) > 1 else 'it'} "
-                                 "in Word or rebuild it with 'make reference-doc'", self.reference)
-        return ids
 
     def _text_area(self) -> tuple[int, int]:
         """Width and height a picture may fill: the page less its margins (height: less a fifth more for
