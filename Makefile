@@ -1,6 +1,6 @@
 # Pressroom: `make` sets up .venv and builds every output; `make test` runs the tests.
-# Outputs depend on every file under content/ and templates/ and on the package source,
-# so a second `make` with nothing changed rebuilds nothing.
+# Outputs depend on every file and folder under content/ and templates/ and on the package source,
+# so a file added, edited, removed or renamed rebuilds them and a second `make` rebuilds nothing.
 
 PYTHON      ?= python3
 VENV        := .venv
@@ -16,8 +16,9 @@ BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-not
 TEST_PACKAGES  := poppler-utils libreoffice-writer-nogui pandoc
 
 SOURCES   := $(shell find src -name '*.py') pyproject.toml
-CONTENT   := $(shell find content -type f 2>/dev/null) $(wildcard pressroom.yaml)
-TEMPLATES := $(shell find templates -type f 2>/dev/null)
+# Folders too: a folder changes when a file in it is added, removed or renamed.
+CONTENT   := $(shell find content 2>/dev/null) $(wildcard pressroom.yaml)
+TEMPLATES := $(shell find templates 2>/dev/null)
 INPUTS    := $(CONTENT) $(TEMPLATES) $(SOURCES) $(INSTALLED)
 
 .DEFAULT_GOAL := all

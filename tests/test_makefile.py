@@ -1,0 +1,79 @@
+"""The Makefile's dependency tracking: a second `make` rebuilds nothing, and any change to content/ —
+including a file added, removed or renamed — makes the outputs out of date."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+OUTPUTS = ["brochure", "report", "reports"]
+
+
+@pytest.fixture(scope="module")
+def built_copy(tmp_path_factory):
+    """A copy of the project, using the repository's virtualenv, built once with `make`."""
+    root = tmp_path_factory.mktemp("copy")
+    for name in ("content", "templates", "src"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(REPO / name, root / name)
+    (root / ".venv").mkdir()
+    (root / ".venv" / "bin").symlink_to(REPO / ".venv" / "bin")
+    for stamp in (".installed", ".system-deps"):  # set up already, as far as this copy's make can tell
+        (root / ".venv" / stamp).touch()
+    (root / "content" / "sections" / "05-extra.md").write_text("---\ntitle: Extra\n---\nExtra text.\n")
+    assert make(root).returncode == 0
+    return root
+
+
+def make(root, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=root, capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+def up_to_date(root) -> bool:
+    """`make -q` exits 0 only when no output needs rebuilding."""
+    return make(root, "-q", *OUTPUTS).returncode == 0
+
+
+def settle(root) -> None:
+    """Date the inputs two minutes back and the outputs one, as a built project left alone for a while,
+    so a change made now is clearly newer whatever the clock's grain."""
+    now = time.time()
+    inputs = [root / name for name in ("content", "templates", "src", "pyproject.toml", ".venv/.installed",
+                                       ".venv/.system-deps")]
+    for paths, age in ((inputs, 120), ([root / "build"], 60)):
+        for path in paths:
+            for each in [path, *path.rglob("*")]:
+                os.utime(each, (now - age, now - age))
+
+
+def test_a_second_make_rebuilds_nothing(built_copy):
+    assert up_to_date(built_copy)
+    assert "Nothing to be done" in make(built_copy).stdout
+
+
+@pytest.mark.parametrize("change", ["edit", "rename", "remove", "add"])
+def test_a_change_in_content_makes_the_outputs_out_of_date(built_copy, change):
+    sections = built_copy / "content" / "sections"
+    extra = sections / "05-extra.md"
+    settle(built_copy)
+    assert up_to_date(built_copy)
+    if change == "edit":
+        extra.write_text(extra.read_text() + "\nOne more sentence.\n")
+    elif change == "rename":
+        extra.rename(sections / "06-extra.md")  # a new order, the same file time
+    elif change == "remove":
+        next(sections.glob("*-extra.md")).unlink()
+    else:
+        (sections / "07-added.md").write_text("---\ntitle: Added\n---\nAdded text.\n")
+    assert not up_to_date(built_copy)
+    assert make(built_copy).returncode == 0
+    assert up_to_date(built_copy)
