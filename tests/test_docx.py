@@ -19,7 +19,7 @@ from PIL import Image
 from pressroom.build import BuildRequest, build, render_report
 from pressroom.content import read_content
 from pressroom.errors import PressroomError
-from pressroom.reference_doc import build_reference_document
+from pressroom.writers.docx_reference import build_reference_document
 from pressroom.writers.docx import bookmark_name
 
 from conftest import REPO

@@ -1,6 +1,7 @@
 """The DOCX writer: report blocks -> python-docx, styled only through the reference document's styles.
 
-The only module that imports docx (with its XML helper, docx_xml). One rule per model node type.
+The only module that imports docx, with its XML helper (docx_xml) and the script that builds the reference
+document (docx_reference). One rule per model node type.
 Paragraphs are inserted next to the section properties directly: python-docx's add_paragraph scans the
 whole body on every call, which makes long documents quadratic. Footnote content goes through the same
 rules, written into the footnotes part instead of the body (see `_writing_into`).
