@@ -42,6 +42,16 @@ Second body paragraph with its own note.[^a] See [the first section](#first).
   code opening an item
   ```
 
+### A third level
+
+- outer bullet
+  - middle bullet
+    - inner bullet
+
+#### A fourth level
+
+###### A sixth level
+
 ![A square of colour](../assets/square.png "The square's caption")
 
 [^a]: Second note, linking to [the source](https://example.com/source).
@@ -136,6 +146,17 @@ def test_no_direct_formatting_beyond_emphasis_strong_and_code(report):
         assert {c.tag for c in pPr} <= {qn("w:pStyle"), qn("w:numPr"), qn("w:jc"), qn("w:sectPr")}, pPr.xml
 
 
+def test_table_cells_keep_their_column_alignment(report):
+    table = next(t for t in report.tables if t.cell(0, 0).text == "Left")
+    alignments = [[cell._tc.xpath("string(./w:p/w:pPr/w:jc/@w:val)") for cell in row.cells] for row in table.rows]
+    assert alignments == [["left", "right"], ["left", "right"]]
+
+
+def test_inline_code_uses_the_verbatim_character_style(report):
+    runs = [r for p in report.paragraphs for r in p.runs if r.text == "inline code"]
+    assert runs and {r.style.name for r in runs} == {"Verbatim Char"}
+
+
 def test_hard_break_and_thematic_break(report):
     paragraph = next(p for p in report.paragraphs if "a hard break" in p.text)
     assert paragraph._p.xpath("./w:r/w:br[not(@w:type)]")
@@ -179,6 +200,7 @@ def start_of(report, num_id: int, level: int) -> str | None:
 
 def test_lists_have_levels_and_every_numbered_list_restarts(report):
     numbers = numbering_of(report)
+    assert [numbers[t][1] for t in ("outer bullet", "middle bullet", "inner bullet")] == [0, 1, 2]
     assert numbers["bullet one"][1] == 0 and numbers["bullet two"] == numbers["bullet one"]
     assert numbers["nested ordered"][1] == 1 and numbers["nested second"] == numbers["nested ordered"]
     lists = {numbers[t][0] for t in ("bullet one", "nested ordered", "third item", "seventh", "nested fifth")}
@@ -254,6 +276,16 @@ def test_toc_is_a_field_whose_cached_result_lists_the_headings(report):
     assert anchors[:3] == ["executive-summary", "first", "a-sub-heading"]
     assert set(anchors) <= bookmarks
     assert report.settings.element.xpath("./w:updateFields/@w:val") == ["true"]
+
+
+def test_headings_keep_their_level_to_six_and_the_toc_lists_one_to_three(report):
+    paragraphs = styled(report)
+    for expected in [("Heading 3", "A third level"), ("Heading 4", "A fourth level"),
+                     ("Heading 6", "A sixth level")]:
+        assert expected in paragraphs, expected
+    entries = [(p.style.name.lower(), p.text) for p in report.paragraphs if p.style.name.lower().startswith("toc ")]
+    assert ("toc 3", "A third level") in entries
+    assert not any(text in ("A fourth level", "A sixth level") for _, text in entries)
 
 
 def test_toc_without_headings_keeps_an_instruction(sample):

@@ -76,3 +76,26 @@ def test_docx_emphasised_terms_are_italic(built):
     report = docx.Document(str(project.out / "report.docx"))
     italic = {r.text for p in report.paragraphs for r in p.runs if r.italic}
     assert {"Pediatric Oncology", "Precision Medicine", "Immunotherapy"} <= italic
+
+
+
+def test_one_build_parses_each_markdown_file_once_for_every_output(tmp_path, monkeypatch):
+    """The brochure, the general report and every funder edition come from one reading of content/."""
+    from conftest import REPO, Project
+    import shutil
+    from pressroom.content import ContentReader
+
+    project = Project(tmp_path)
+    shutil.copytree(REPO / "content", project.content)
+    parsed = []
+    read_body = ContentReader.read_body
+
+    def counting_read_body(self, path, *args, **kwargs):
+        parsed.append(path)
+        return read_body(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(ContentReader, "read_body", counting_read_body)
+    written = build(project.settings, BuildRequest.for_target("all"))
+    assert len(written) == 4  # brochure, general report, two funder editions
+    markdown_files = [project.content / "index.md", *(project.content / "sections").glob("*.md")]
+    assert sorted(parsed) == sorted(markdown_files)

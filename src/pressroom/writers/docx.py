@@ -30,7 +30,8 @@ from ..errors import PressroomError, display_path, warn
 from ..report import BodyBlock, Cover, DataTable, HeadingBlock, ReportBlock, TableOfContents
 from . import docx_xml as x
 
-PARAGRAPH_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet",
+PARAGRAPH_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Heading 5",
+                    "Heading 6", "List Bullet",
                     "List Number", "List Continue", "Quote", "Source Code", "Footnote Text", "Thematic Break",
                     "TOC Heading", "TOC 1", "TOC 2", "TOC 3", "Header", "Footer", "Caption")
 CHARACTER_STYLES = ("Hyperlink", "Verbatim Char", "Footnote Reference")
@@ -187,8 +188,8 @@ class DocxWriter:
         x.add_bookmark(paragraph._p, name, self.bookmark_id)
 
     def heading(self, level: int, anchor: str, inlines) -> None:
-        """A Heading 1-3 paragraph with a bookmark, the target of links and of the TOC's entries."""
-        paragraph = self.paragraph(f"Heading {min(max(level, 1), 3)}")
+        """A Heading 1-6 paragraph with a bookmark, the target of links (and for 1-3 of the TOC's entries)."""
+        paragraph = self.paragraph(f"Heading {min(max(level, 1), 6)}")
         self.inlines(paragraph, inlines)
         self.bookmark(paragraph, anchor)
 

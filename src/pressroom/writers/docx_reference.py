@@ -50,7 +50,8 @@ def _text_styles(styles) -> None:
     """Body text, headings, quotes, code, captions, running header and footer."""
     _font(styles["Normal"], TEXT_FONT, 10.5, INK)
     for name, size in (("Title", 28), ("Subtitle", 14), ("Heading 1", 18), ("Heading 2", 14),
-                       ("Heading 3", 12), ("TOC Heading", 16)):
+                       ("Heading 3", 12), ("Heading 4", 11), ("Heading 5", 10.5), ("Heading 6", 10.5),
+                       ("TOC Heading", 16)):
         _font(styles[name], DISPLAY_FONT, size, ACCENT)
     _font(styles["Quote"], TEXT_FONT, 11, ACCENT)
 
