@@ -182,6 +182,7 @@ def test_reference_document_is_what_its_script_builds():
     package = zipfile.ZipFile(io.BytesIO(build_reference_document()))
     assert "word/footnotes.xml" in package.namelist()
     assert "docProps/thumbnail.jpeg" not in package.namelist()
+    assert b'<w:zoom w:val="bestFit" w:percent="100"/>' in package.read("word/settings.xml")  # as the schema asks
 
 
 # Lists -----------------------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ def build_reference_document() -> bytes:
     _drop_thumbnail(document)
     x.footnotes_part(document.part)  # separator notes a designer can restyle; the writer fills in the notes
     x.set_footnote_separators(document.settings.element)
+    for zoom in document.settings.element.findall(x.qn("w:zoom")):  # the schema requires a percentage
+        zoom.set(x.qn("w:percent"), "100")
 
     buffer = io.BytesIO()
     document.core_properties.title = "Pressroom reference document"
