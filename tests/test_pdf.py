@@ -1,4 +1,4 @@
-"""The brochure PDF read back: page sizes, print mode, fonts, outline, links, metadata, pages, warnings."""
+"""The brochure PDF read back: page sizes, print mode, fonts, outline, links, metadata, pages, right to left, warnings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageStat
+from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
 from pressroom.content import read_content
@@ -19,6 +19,7 @@ from pressroom.writers.pdf import booklet_padding, render_brochure_html, write_b
 MM = 72 / 25.4
 PAPER_POINTS = {"A4": (210 * MM, 297 * MM), "Letter": (612.0, 792.0), "A5": (148 * MM, 210 * MM)}
 BLEED = 3 * MM
+INK, PRIMARY = (0x1F, 0x2A, 0x37), (0x0E, 0x6B, 0x70)  # --colour-ink and --colour-primary in brochure.css
 
 
 def build_pdf(project, **changes) -> PdfReader:
@@ -79,6 +80,51 @@ def rich_project(project):
         sample: true
         """)
     return project
+
+
+@pytest.fixture
+def arabic_project(rich_project):
+    """The rich project in Arabic, which the brochure lays out right to left."""
+    rich_project.write("content/index.md", """
+        ---
+        title: كتيب تجريبي
+        organisation: منظمة الاختبار
+        date: 2024-05-01
+        lang: ar
+        ---
+        مقدمة قصيرة.
+        """)
+    rich_project.write("content/sections/01-first.md", "---\ntitle: القسم الأول\n---\nنص القسم الأول.\n")
+    rich_project.write("content/sections/02-second.md", "---\ntitle: القسم الثاني\n---\nنص القسم الثاني.\n")
+    return rich_project
+
+
+def render_page(pdf: bytes, index: int, folder: Path, dpi: int = 100) -> Image.Image:
+    """Page `index` (from 0) of `pdf` as an RGB image, rendered by poppler."""
+    source, stem = folder / "render.pdf", folder / f"render-{index}"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(index + 1), "-l", str(index + 1), "-singlefile",
+                    "-png", str(source), str(stem)], check=True)
+    return Image.open(f"{stem}.png").convert("RGB")
+
+
+def colour_mask(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 40) -> Image.Image:
+    """White where a pixel is within `tolerance` of `colour` in every channel, black elsewhere."""
+    bands = [band.point(lambda value, target=target: 255 if abs(value - target) <= tolerance else 0)
+             for band, target in zip(image.split(), colour)]
+    return ImageChops.darker(ImageChops.darker(bands[0], bands[1]), bands[2])
+
+
+def marked_lines(mask: Image.Image, gap: int) -> list[tuple[int, int]]:
+    """The vertical extents of the lines of marked pixels; lines at most `gap` pixels apart count as one."""
+    lines: list[list[int]] = []
+    for y in range(mask.height):
+        if mask.crop((0, y, mask.width, y + 1)).getbbox():
+            if lines and y - lines[-1][1] <= gap:
+                lines[-1][1] = y
+            else:
+                lines.append([y, y])
+    return [(top, bottom) for top, bottom in lines]
 
 
 # Paper and print mode ----------------------------------------------------------------------------
@@ -285,6 +331,41 @@ def test_no_page_is_blank(repo_project, tmp_path, print_marks):
 def test_a_blank_page_would_be_caught(tmp_path):
     blank = Image.new("L", (60, 80), 255)
     assert ImageStat.Stat(blank).stddev[0] <= 2
+
+
+# Right to left ----------------------------------------------------------------------------------
+
+
+def test_arabic_is_declared_right_to_left_and_set_against_the_right_margin(arabic_project, tmp_path):
+    document = read_content(arabic_project.settings)
+    assert '<html lang="ar" dir="rtl">' in render_brochure_html(document, arabic_project.settings)
+    page = render_page(write_brochure(document, arabic_project.settings), 2, tmp_path)  # the introduction
+    left, _, right, _ = colour_mask(page, INK).getbbox()  # body text is the only ink on the page
+    px_per_mm = page.width / 210  # A4
+    assert (page.width - right) / px_per_mm < 23, "the line ends at the right margin (18 or 22 mm)"
+    assert left > page.width / 2, "a short line starts right of the middle"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_contents_labels_line_up_and_their_leaders_reach_them(request, lang, tmp_path):
+    project = request.getfixturevalue("arabic_project" if lang == "ar" else "rich_project")
+    page = render_page(write_brochure(read_content(project.settings), project.settings), 1, tmp_path)
+    px_per_mm = page.width / 210  # A4
+    ink, primary = colour_mask(page, INK), colour_mask(page, PRIMARY)
+    rows = []  # (label's box, leader and page number's box) per contents row; other lines have no ink
+    for top, bottom in marked_lines(ImageChops.lighter(ink, primary), gap=round(2 * px_per_mm)):
+        label = ink.crop((0, top, page.width, bottom + 1)).getbbox()
+        if label:
+            rows.append((label, primary.crop((0, top, page.width, bottom + 1)).getbbox()))
+    assert len(rows) == 5, "introduction, two sections, institutions, how you can help"
+    if lang == "ar":
+        starts = [label[2] for label, _ in rows]
+        gaps = [label[0] - leader[2] for label, leader in rows]
+    else:
+        starts = [label[0] for label, _ in rows]
+        gaps = [leader[0] - label[2] for label, leader in rows]
+    assert max(starts) - min(starts) < 1 * px_per_mm, f"labels start at {starts}"
+    assert all(gap < 3 * px_per_mm for gap in gaps), f"leaders stop {gaps} pixels short of their labels"
 
 
 # Variants and reproducibility --------------------------------------------------------------------
