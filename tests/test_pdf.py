@@ -148,6 +148,31 @@ def test_print_mode_adds_3mm_bleed_around_the_trim_box(project):
         assert float(page.trimbox.left) - float(page.bleedbox.left) == pytest.approx(BLEED, abs=0.1)
 
 
+def marks_areas(page: Image.Image, depth: int) -> list[tuple[int, int, int, int]]:
+    """Boxes `depth` pixels deep at the four corners (crop marks) and the middles of the edges (cross marks)."""
+    w, h, d = page.width, page.height, depth
+    return [(0, 0, d, d), (w - d, 0, w, d), (0, h - d, d, h), (w - d, h - d, w, h),
+            (w // 2 - d, 0, w // 2 + d, d), (w // 2 - d, h - d, w // 2 + d, h),
+            (0, h // 2 - d, d, h // 2 + d), (w - d, h // 2 - d, w, h // 2 + d)]
+
+
+def test_print_mode_draws_crop_and_cross_marks_outside_the_trim_box(project, tmp_path):
+    dpi = 150
+    first = build_pdf(project, print_marks=True).pages[0]
+    bleed = round((float(first.trimbox.left) - float(first.mediabox.left)) / 72 * dpi)
+    assert bleed == round(3 / 25.4 * dpi)
+    # Page 3, the introduction, is white; the covers' colour runs into the bleed and would hide the marks.
+    # The crop marks lie on the trim lines, so the areas reach one pixel past the bleed.
+    for print_marks in (True, False):
+        settings = project.settings.replace(print_marks=print_marks)
+        page = render_page(write_brochure(read_content(settings), settings), 2, tmp_path, dpi).convert("L")
+        darkest = [page.crop(box).getextrema()[0] for box in marks_areas(page, bleed + 1)]
+        if print_marks:
+            assert all(value < 100 for value in darkest), f"no mark in some areas: {darkest}"
+        else:
+            assert all(value > 240 for value in darkest), f"ink at the edge of a plain page: {darkest}"
+
+
 @pytest.mark.parametrize("pages, padding", [(1, 3), (4, 0), (9, 3), (10, 2), (11, 1), (12, 0)])
 def test_booklet_padding_fills_whole_sheets(pages, padding):
     assert booklet_padding(pages) == padding
@@ -451,6 +476,41 @@ def test_long_words_are_hyphenated_in_the_document_language(project):
     project.write("content/sections/01-first.md", f"---\ntitle: First Section\n---\n{words}\n")
     text = " ".join(page.extract_text() for page in build_pdf(project).pages)
     assert "\u2010" in text or "-\n" in text
+
+
+def hyphen_breaks(text: str) -> dict[str, set[int]]:
+    """Each word broken with a hyphen at a line end, and the offsets in it where it was broken."""
+    breaks: dict[str, set[int]] = {}
+    for token in text.replace("\u2010\n", "|").split():
+        if "|" in token:
+            parts = token.split("|")
+            offsets = {sum(len(part) for part in parts[:i]) for i in range(1, len(parts))}
+            breaks.setdefault("".join(parts), set()).update(offsets)
+    return breaks
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_hyphenation_follows_the_document_language(project, lang):
+    import pyphen  # WeasyPrint's hyphenation dictionaries
+
+    # German compounds whose German and English hyphenation points have nothing in common;
+    # English has none at all for Sonnenschirm.
+    words = ["Krebsregister", "Lebensqualität", "Sonnenschirm"]
+    german, english = pyphen.Pyphen(lang="de"), pyphen.Pyphen(lang="en")
+    assert not any(set(german.positions(word)) & set(english.positions(word)) for word in words)
+    project.write("content/index.md", f"---\ntitle: Test Brochure\nlang: {lang}\n---\nThe introduction.\n")
+    project.write("content/sections/01-first.md", f"---\ntitle: A\n---\n{' '.join(words * 2)}\n")
+    css = project.templates / "brochure" / "brochure.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n#first .prose p { width: 20mm; }\n", encoding="utf-8")
+    text = "\n".join(page.extract_text() for page in build_pdf(project).pages)
+    breaks = hyphen_breaks(text)
+    if lang == "de":
+        assert set(breaks) == set(words), f"a 20 mm column breaks every one of these words: {breaks}"
+    else:
+        assert set(breaks) <= {"Krebsregister", "Lebensqualität"}, breaks
+    dictionary = german if lang == "de" else english
+    for word, offsets in breaks.items():
+        assert offsets <= set(dictionary.positions(word)), f"{word} broken at {offsets}"
 
 
 def test_without_a_content_date_the_pdf_date_comes_from_source_date_epoch(project, monkeypatch):
