@@ -12,6 +12,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
+from pressroom.cli import main
 from pressroom.content import read_content
 from pressroom.writers import pdf as pdf_writer
 from pressroom.writers.pdf import booklet_padding, render_brochure_html, write_brochure
@@ -407,6 +408,45 @@ def test_pdf_ua_is_tagged_and_pdf_a_declares_its_conformance(project):
     assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
     plain = build_pdf(project)
     assert "/StructTreeRoot" not in plain.trailer["/Root"]
+
+
+def test_pdf_variant_and_print_marks_in_pressroom_yaml_take_effect(project):
+    project.write("pressroom.yaml", "pdf_variant: pdf/ua-1\nprint_marks: true\n")
+    assert main(["build", "brochure", *project.args(), "--out", str(project.out)]) == 0
+    reader = PdfReader(project.out / "brochure.pdf")
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert b'pdfuaid:part="1"' in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert len(reader.pages) % 4 == 0
+    width, height = PAPER_POINTS["A4"]
+    for page in reader.pages:
+        assert box_size(page.bleedbox) == pytest.approx((width + 2 * BLEED, height + 2 * BLEED), abs=0.5)
+
+
+def structure_elements(node, kind: str) -> list:
+    """Every element of type `kind` (/Figure, say) in the structure tree below `node`."""
+    node = node.get_object()
+    found = [node] if node.get("/S") == kind else []
+    kids = node.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object()  # a structure element, or marked content (a number or a reference)
+        if isinstance(kid, dict) and kid.get("/Type", "/StructElem") == "/StructElem":
+            found += structure_elements(kid, kind)
+    return found
+
+
+def test_pdf_ua_figures_carry_the_alt_text_of_their_images(project):
+    add_image(project, "large.png", 2400)
+    project.write("content/index.md", """
+        ---
+        title: Test Brochure
+        cover_image: assets/large.png
+        cover_image_alt: The cover picture
+        ---
+        The introduction.
+        """)
+    reader = build_pdf(project, pdf_variant="pdf/ua-1")
+    figures = structure_elements(reader.trailer["/Root"]["/StructTreeRoot"], "/Figure")
+    assert sorted(str(figure.get("/Alt")) for figure in figures) == ["A square of colour", "The cover picture"]
 
 
 def test_two_builds_are_byte_identical(repo_project, tmp_path):
