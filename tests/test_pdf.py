@@ -460,6 +460,20 @@ def test_two_builds_are_byte_identical(repo_project, tmp_path):
     assert outputs[0] == outputs[1]
 
 
+def test_the_file_identifier_is_the_same_for_the_same_brochure_and_differs_for_another(project):
+    def identifier() -> str:
+        return str(build_pdf(project).trailer["/ID"][0])  # the permanent part
+
+    first = identifier()
+    assert identifier() == first
+    project.write("content/sections/02-second.md", "---\ntitle: Second Section\n---\nOther words.\n")
+    other_text = identifier()
+    css = project.templates / "brochure" / "brochure.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\np { color: black; }\n", encoding="utf-8")
+    other_style = identifier()  # the HTML is unchanged; the PDF is not
+    assert len({first, other_text, other_style}) == 3
+
+
 # Images ------------------------------------------------------------------------------------------
 
 

@@ -54,8 +54,10 @@ def write_brochure(document: m.Document, settings: Settings) -> bytes:
     warn_if_fonts_missing()
     fetcher, refused = _sandboxed_fetcher(weasyprint, settings)
     base_url = (settings.templates / "brochure").resolve().as_uri() + "/"
+    # pdf_identifier True: the file's /ID is an MD5 of every object in it, so it differs whenever the
+    # brochure does (text, stylesheet, images, fonts) and is the same for the same inputs, wherever built.
     options = {"pdf_variant": None if settings.pdf_variant == "plain" else settings.pdf_variant,
-               "pdf_tags": settings.pdf_variant == "pdf/ua-1", "pdf_identifier": b"pressroom"}
+               "pdf_tags": settings.pdf_variant == "pdf/ua-1", "pdf_identifier": True}
 
     def render(padding_pages: int):
         html = render_brochure_html(document, settings, padding_pages)
