@@ -21,6 +21,7 @@ MM = 72 / 25.4
 PAPER_POINTS = {"A4": (210 * MM, 297 * MM), "Letter": (612.0, 792.0), "A5": (148 * MM, 210 * MM)}
 BLEED = 3 * MM
 INK, PRIMARY = (0x1F, 0x2A, 0x37), (0x0E, 0x6B, 0x70)  # --colour-ink and --colour-primary in brochure.css
+MUTED, ACCENT, RULE = (0x5B, 0x67, 0x77), (0xD9, 0x69, 0x3F), (0xC9, 0xDA, 0xD9)  # --colour-muted, -accent, -rule
 
 
 def build_pdf(project, **changes) -> PdfReader:
@@ -392,6 +393,38 @@ def test_contents_labels_line_up_and_their_leaders_reach_them(request, lang, tmp
         gaps = [leader[0] - label[2] for label, leader in rows]
     assert max(starts) - min(starts) < 1 * px_per_mm, f"labels start at {starts}"
     assert all(gap < 3 * px_per_mm for gap in gaps), f"leaders stop {gaps} pixels short of their labels"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_quote_borders_and_help_bullets_sit_at_the_start_of_the_line(request, lang, tmp_path):
+    project = request.getfixturevalue("arabic_project" if lang == "ar" else "rich_project")
+    quote = "قول يستحق التكرار." if lang == "ar" else "A saying worth repeating."
+    project.write("content/index.md", f"---\ntitle: Test Brochure\nlang: {lang}\n---\n> {quote}\n")
+    pdf = write_brochure(read_content(project.settings), project.settings)
+    last = len(PdfReader(io.BytesIO(pdf)).pages) - 1
+
+    def start_and_text(page, marks, text, tall):
+        """Per line of `marks` at least `tall` pixels high: its box and the box of the `text` beside it."""
+        found = []
+        for top, bottom in marked_lines(marks, gap=1):
+            if bottom - top >= tall:
+                found.append((marks.crop((0, top, page.width, bottom + 1)).getbbox(),
+                              text.crop((0, top, page.width, bottom + 1)).getbbox()))
+        return found
+
+    page = render_page(pdf, 2, tmp_path)  # the introduction, whose body is the quote
+    px_per_mm = page.width / 210  # A4
+    # The quote's border in --colour-rule (tolerance tight enough to miss the edges of grey letters),
+    # the bullets of "How you can help" in --colour-accent beside white text on the back cover.
+    quotes = start_and_text(page, colour_mask(page, RULE, tolerance=5), colour_mask(page, MUTED), 2 * px_per_mm)
+    back = render_page(pdf, last, tmp_path)
+    bullets = start_and_text(back, colour_mask(back, ACCENT), colour_mask(back, (255, 255, 255)), 2 * px_per_mm)
+    assert len(quotes) == 1 and len(bullets) == 1, (quotes, bullets)
+    for mark, text in quotes + bullets:
+        if lang == "ar":
+            assert mark[0] > text[2], f"the mark at {mark} should be right of the text at {text}"
+        else:
+            assert mark[2] < text[0], f"the mark at {mark} should be left of the text at {text}"
 
 
 # Variants and reproducibility --------------------------------------------------------------------
