@@ -7,6 +7,7 @@ import io
 import docx
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from pressroom.build import render_report
@@ -78,3 +79,18 @@ def test_docx_declares_language(document, project):
     report = docx.Document(io.BytesIO(render_report(document, project.settings)))
     assert report.core_properties.language == "en"
     assert report.styles.element.xpath("//w:docDefaults//w:lang/@w:val") == ["en"]
+
+
+@pytest.mark.parametrize("note", ["> a quoted note", "- a listed note", "# a heading note", "    an indented code note",
+                                  "---", ""])
+def test_footnotes_of_any_kind_reach_both_outputs(project, note):
+    """A note that is not a plain paragraph (or is empty) is still a note, in the PDF and in the report."""
+    project.write("content/sections/01-first.md", f"---\ntitle: First\n---\nSee this.[^n]\n\n[^n]: {note}\n")
+    document = read_content(project.settings)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(write_brochure(document, project.settings))).pages)
+    report = docx.Document(io.BytesIO(render_report(document, project.settings)))
+    notes = report.part.part_related_by(RT.FOOTNOTES).element
+    note_text = note.lstrip("#>- ").strip() if note != "---" else ""
+    assert note_text in text
+    assert note_text in "".join(notes.itertext())
+    assert len([n for n in notes if int(n.get(qn("w:id"))) > 0]) == 1  # besides the separator notes

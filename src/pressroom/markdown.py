@@ -146,7 +146,9 @@ class BodyReader:
             number = self.footnote_numbers.get(note.meta["id"])
             if number is None:  # defined but never referenced: markdown-it drops these too
                 continue
-            by_number[number] = m.Footnote(number, self._blocks(note.children))
+            # the back-reference the plugin adds after a note that does not end in a paragraph
+            blocks = [child for child in note.children if child.type != "footnote_anchor"]
+            by_number[number] = m.Footnote(number, self._blocks(blocks))
         return [by_number[n] for n in sorted(by_number)]
 
     # inlines ---------------------------------------------------------------
