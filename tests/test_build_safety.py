@@ -205,3 +205,24 @@ def test_building_every_edition_removes_editions_of_removed_funders(project):
     assert (project.out / "reports" / "gone.docx").exists()
     build(project.settings, BuildRequest.for_target("reports"))
     assert sorted(p.name for p in (project.out / "reports").iterdir()) == ["kept.docx"]
+
+
+@pytest.mark.parametrize("blocked", ["report.docx", "reports/acme.docx"])
+def test_a_folder_in_place_of_an_output_stops_the_build_before_any_output_changes(built, capsys, monkeypatch,
+                                                                                   blocked):
+    (built.out / blocked).unlink()
+    (built.out / blocked).mkdir()
+    (built.out / blocked / "keep").write_text("a file someone put here\n")
+    before = snapshot(built.out)
+    monkeypatch.chdir(built.root)
+    assert main(["build"]) == 1
+    assert capsys.readouterr().err == (f"Error: build/{blocked}: cannot write: a folder is in the way; remove or "
+                                       "rename it\n1 error in the output folder\n")
+    assert snapshot(built.out) == before
+    assert leftovers(built.out) == []
+
+
+def test_a_folder_named_like_an_old_edition_is_left_alone(built):
+    (built.out / "reports" / "old.docx").mkdir()
+    build(built.settings, ALL)
+    assert (built.out / "reports" / "old.docx").is_dir()

@@ -65,7 +65,7 @@ def build(settings: Settings, request: BuildRequest = BuildRequest()) -> list[Pa
 def remove_stale_editions(folder: Path, written: list[Path]) -> None:
     """Delete editions in build/reports/ for funders no longer in funders.yaml."""
     for path in folder.glob("*.docx") if folder.is_dir() else ():
-        if path not in written:
+        if path not in written and not path.is_dir():
             path.unlink(missing_ok=True)
 
 
@@ -200,6 +200,9 @@ def _remove_leftovers(folder: Path) -> None:
 def write_all(outputs: list[tuple[Path, bytes]]) -> list[Path]:
     """Write every output beside its target, then rename them all into place (the old files survive
     any failure before the renames, which cannot be interrupted by Ctrl-C)."""
+    for target, _ in outputs:  # the one rename that can fail in a writable folder: check before any
+        if target.is_dir():
+            raise OutputError("cannot write: a folder is in the way; remove or rename it", target)
     temporaries: list[tuple[Path, Path]] = []
     target = outputs[0][0] if outputs else None
     try:
