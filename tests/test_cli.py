@@ -64,6 +64,21 @@ def test_raising_max_file_bytes_in_pressroom_yaml_lets_a_large_file_through(proj
     assert main(["check"]) == 0
 
 
+def test_check_refuses_a_resource_the_template_takes_from_data_as_the_build_does(project, capsys, monkeypatch):
+    project.write("content/data/extra.yaml", "picture: http://127.0.0.1:9/picture.png\n")
+    template = project.templates / "brochure" / "brochure.html.j2"
+    template.write_text(template.read_text().replace("</body>", '<img src="{{ data.extra.picture }}" alt="">'
+                                                                 "</body>"))
+    monkeypatch.chdir(project.root)
+    expected = ("Error: templates/brochure/brochure.html.j2: resource: 'http://127.0.0.1:9/picture.png' is a remote "
+                "resource; remote resources are off (set allow_remote_resources: true in pressroom.yaml to allow "
+                "them)\n1 error in templates/\n")
+    for command in (["check"], ["build", "brochure"]):
+        assert main(command) == 1
+        assert capsys.readouterr().err == expected
+    assert not (project.out / "brochure.pdf").exists()
+
+
 def test_an_internal_fault_is_short_and_says_where_to_report_it(project, capsys, monkeypatch):
     import pressroom.build
 
@@ -75,8 +90,8 @@ def test_an_internal_fault_is_short_and_says_where_to_report_it(project, capsys,
     assert main(["check"]) == 3
     assert capsys.readouterr().err == (
         "Error: internal error: RuntimeError: something inside broke\n"
-        "This is a bug in Pressroom, not in your content; please report it on the Pressroom issue tracker "
-        "with the command you ran and the output of the same command with --debug.\n")
+        "This is a bug in Pressroom, not in your content; please report it as README.md says under "
+        "'Reporting a bug', with the command you ran and its output with --debug.\n")
     with pytest.raises(RuntimeError, match="something inside broke"):
         main(["--debug", "check"])
 
@@ -91,6 +106,19 @@ def test_ctrl_c_exits_130_with_one_line(project, capsys, monkeypatch):
     monkeypatch.chdir(project.root)
     assert main(["check"]) == 130
     assert capsys.readouterr().err.strip() == "Interrupted; earlier outputs are unchanged."
+
+
+def test_ctrl_c_held_until_the_outputs_were_in_place_says_so(project, capsys, monkeypatch):
+    import pressroom.build
+    from pressroom.errors import InterruptedAfterWriting
+
+    def interrupted_after_writing(settings, request):
+        raise InterruptedAfterWriting
+
+    monkeypatch.setattr(pressroom.build, "build", interrupted_after_writing)
+    monkeypatch.chdir(project.root)
+    assert main(["build"]) == 130
+    assert capsys.readouterr().err.strip() == "Interrupted; the new outputs were already all in place."
 
 
 def test_no_traceback_escapes_the_console_script(project):

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import model as m
 from .config import Settings
 from .content import ContentReader
-from .errors import OutputError, PressroomError, Problems, display_path, known_names
+from .errors import InterruptedAfterWriting, OutputError, PressroomError, Problems, display_path, known_names
 from .sandbox import check_template_folder
 from .templates import check_template_syntax
 
@@ -116,10 +116,10 @@ def _folders_named(problems: Problems, settings: Settings) -> str:
 def check(settings: Settings) -> m.Document:
     """Validate content and templates without writing anything (renders templates in memory)."""
     from .report import plan_report
-    from .writers.pdf import render_brochure_html
+    from .writers.pdf import check_brochure
 
     document = validate(settings)
-    render_brochure_html(document, settings)
+    check_brochure(document, settings)
     for funder in [None, *select_funders(document, ())]:
         plan_report(document, settings, funder)
     return document
@@ -244,7 +244,7 @@ def write_temporary(target: Path, data: bytes) -> Path:
 @contextlib.contextmanager
 def _deferred_interrupt():
     """Hold Ctrl-C for the few microseconds the renames take, so outputs are replaced all together;
-    a Ctrl-C that arrived meanwhile is delivered once they are done."""
+    a Ctrl-C that arrived meanwhile is delivered once they are done, saying the outputs are new."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -254,5 +254,7 @@ def _deferred_interrupt():
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+    if received and previous is signal.default_int_handler:
+        raise InterruptedAfterWriting()
     if received and callable(previous):
         previous(signal.SIGINT, received[0])

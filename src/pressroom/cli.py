@@ -9,13 +9,14 @@ import click
 
 from . import __version__
 from .config import PAPER_SIZES, PDF_VARIANTS, TARGETS
+from .errors import InterruptedAfterWriting
 
-REPORT_URL = "the Pressroom issue tracker"  # where people are asked to report internal faults
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
-REPORT_HINT = (f"This is a bug in Pressroom, not in your content; please report it on {REPORT_URL} "
-               "with the command you ran and the output of the same command with --debug.")
+REPORT_HINT = ("This is a bug in Pressroom, not in your content; please report it as README.md says under "
+               "'Reporting a bug', with the command you ran and its output with --debug.")
 INTERRUPTED = "Interrupted; earlier outputs are unchanged."
+INTERRUPTED_AFTER_WRITING = "Interrupted; the new outputs were already all in place."
 
 content_option = click.option("--content", type=click.Path(path_type=Path), default=None,
                               help="Content folder.  [default: ./content]")
@@ -82,8 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         cli.main(args=argv, prog_name="pressroom", standalone_mode=False)
-    except (click.exceptions.Abort, KeyboardInterrupt):  # Abort: click's form of Ctrl-C
-        click.echo(INTERRUPTED, err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt) as error:  # Abort: click's form of Ctrl-C
+        after_writing = InterruptedAfterWriting in (type(error), type(error.__cause__))
+        click.echo(INTERRUPTED_AFTER_WRITING if after_writing else INTERRUPTED, err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as error:
         if debug:

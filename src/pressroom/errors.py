@@ -83,6 +83,10 @@ class OutputError(PressroomError):
         super().__init__(message, path, folder="the output folder")
 
 
+class InterruptedAfterWriting(KeyboardInterrupt):
+    """Ctrl-C arrived while the outputs were being put in place: it was held until all of them were."""
+
+
 class Problems:
     """Collects problems while reading, so all of them are reported at once."""
 

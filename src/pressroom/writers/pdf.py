@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from .. import model as m
 from ..config import Settings
 from ..errors import PressroomError, display_path, warn
-from ..sandbox import ResourceRefused, Sandbox
+from ..sandbox import ResourceRefused, Sandbox, html_resource_urls
 from ..templates import make_environment, render_template
 from .html import render_body
 
@@ -35,6 +35,15 @@ def render_brochure_html(document: m.Document, settings: Settings, padding_pages
     return render_template(environment, TEMPLATE, document=document, meta=document.meta,
                            sections=document.sections, data=document.data, settings=settings,
                            padding_pages=padding_pages, pdf_date=pdf_date(document.meta))
+
+
+def check_brochure(document: m.Document, settings: Settings) -> None:
+    """Render the brochure's HTML and refuse, as a build would, any resource it loads from outside."""
+    html = render_brochure_html(document, settings)
+    folder = settings.templates / "brochure"
+    urls = [(line, construct, url) for line, construct, url in html_resource_urls(html) if url.strip()]
+    for _, _, refusal in Sandbox.for_project(settings).refusals(urls, folder):
+        raise PressroomError(f"resource: {refusal}", folder / TEMPLATE)
 
 
 def pdf_date(meta: m.Metadata) -> dt.date | None:
