@@ -659,6 +659,14 @@ def test_css_the_renderer_ignores_is_reported_as_a_warning(project, capsys):
                and "unknown property" in line for line in lines), lines
 
 
+def test_a_warning_quoting_several_lines_of_css_is_one_line(project, capsys):
+    css = project.templates / "brochure" / "brochure.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nbody { color: red\n\n.x { color: blue;\n", encoding="utf-8")
+    build_pdf(project)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Warning: templates/brochure: ") and len(lines[0]) < 400, lines
+
+
 def test_the_shipped_design_renders_without_warnings(repo_project, capsys):
     build_pdf(repo_project)
     assert capsys.readouterr().err == ""

@@ -23,6 +23,7 @@ TEMPLATE = "brochure.html.j2"
 BOOKLET_MULTIPLE = 4  # booklets are printed on folded sheets: four pages to a sheet
 MIN_IMAGE_DPI = 200
 CSS_PX_PER_INCH = 96
+MAX_WARNING = 300  # characters of a renderer warning shown (some quote whole stylesheet fragments)
 FONT_FAMILIES = ("Noto Serif", "Noto Sans", "Noto Naskh Arabic")
 FONT_PACKAGE = "fonts-noto-core"
 FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts")
@@ -171,7 +172,8 @@ class _weasyprint_errors(logging.Handler):
         self.logger = logging.getLogger("weasyprint")
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.setdefault(record.getMessage())
+        message = " ".join(record.getMessage().split())  # one line, though it may quote CSS across several
+        self.messages.setdefault(message if len(message) <= MAX_WARNING else message[:MAX_WARNING - 1] + "…")
 
     def __enter__(self):
         self.saved = self.logger.propagate
