@@ -664,7 +664,7 @@ def test_a_warning_quoting_several_lines_of_css_is_one_line(project, capsys):
     css.write_text(css.read_text(encoding="utf-8") + "\nbody { color: red\n\n.x { color: blue;\n", encoding="utf-8")
     build_pdf(project)
     lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Warning: templates/brochure: ") and len(lines[0]) < 400, lines
+    assert len(lines) == 1 and lines[0].startswith("Warning: ") and "templates/brochure: " in lines[0], lines
 
 
 def test_the_shipped_design_renders_without_warnings(repo_project, capsys):
