@@ -3,7 +3,9 @@ and the outputs of an earlier good build stay byte-identical with nothing left b
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +67,22 @@ def symlink(p, relative: str, target: Path) -> None:
     link.symlink_to(target)
 
 
+def unreadable_folder(relative: str) -> Callable:
+    """A patch making the folder at `relative` fail to list, as a folder without read permission does
+    (the tests may run as root, whom permissions do not stop)."""
+    def patch(monkeypatch, p) -> None:
+        folder = str(p.root / relative)
+        scandir = os.scandir
+
+        def failing_scandir(path="."):
+            if os.path.abspath(path) == folder:
+                raise PermissionError(errno.EACCES, "Permission denied", folder)
+            return scandir(path)
+
+        monkeypatch.setattr(os, "scandir", failing_scandir)
+    return patch
+
+
 def deep_list(depth: int) -> str:
     return "\n".join("  " * i + f"- level {i}" for i in range(depth)) + "\n"
 
@@ -77,6 +95,7 @@ class Case:
     count: str = "1 error in content/"
     code: int = 1
     args: list[str] = field(default_factory=list)
+    patch: Callable | None = None  # patch(monkeypatch, project): for what files alone cannot set up
 
 
 FUNDER = """\
@@ -292,6 +311,32 @@ CASES = [
     Case("output folder is a file", lambda p: p.write("out.pdf", "a file\n"),
          ["out.pdf: output folder: cannot create or write it: 'out.pdf' is a file, not a folder"],
          count="1 error in the output folder", args=["--out", "out.pdf"]),
+    Case("section file that is a link to itself", lambda p: symlink(p, "content/sections/10-x.md", Path("10-x.md")),
+         ["content/sections/10-x.md:1: file: is a link that loops back on itself; replace it with the file"]),
+    Case("data file that is a link to itself", lambda p: symlink(p, "content/data/loop.yaml", Path("loop.yaml")),
+         ["content/data/loop.yaml:1: file: is a link that loops back on itself; replace it with the file"]),
+    Case("image that is a link to itself", lambda p: (
+        symlink(p, "content/assets/l.png", Path("l.png")), section(p, "![a](../assets/l.png)\n")),
+         [f"{SECTION}:4: image: '../assets/l.png' is a link that loops back on itself; replace it with the file"]),
+    Case("loop of links in templates/", lambda p: (
+        symlink(p, "templates/brochure/a.css", Path("b.css")), symlink(p, "templates/brochure/b.css", Path("a.css"))),
+         ["templates/brochure/a.css:1: file: is a link that loops back on itself; replace it with the file",
+          "templates/brochure/b.css:1: file: is a link that loops back on itself; replace it with the file"],
+         count="2 errors in templates/"),
+    Case("folder in templates/ that cannot be read", lambda p: p.write("templates/brochure/private/x.css", ""),
+         ["templates/brochure/private: folder: cannot be read (Permission denied)"], count="1 error in templates/",
+         patch=unreadable_folder("templates/brochure/private")),
+    Case("folder named like a section file", lambda p: (p.content / "sections" / "06-dir.md").mkdir(),
+         ["content/sections/06-dir.md:1: file: is a folder, not a file; rename or move it"]),
+    Case("sections folder that is a link to itself", lambda p: (
+        shutil.rmtree(p.content / "sections"), symlink(p, "content/sections", Path("sections"))),
+         ["content/sections: folder: is a link that loops back on itself; replace it with the folder"]),
+    Case("section file that is a link to a missing file", lambda p: symlink(
+        p, "content/sections/03-gone.md", p.root / "content/gone.md"),
+         ["content/sections/03-gone.md:1: file: is a link to '{root}/content/gone.md', which does not exist; "
+          "copy the file in instead"]),
+    Case("image name with a NUL character", lambda p: section(p, "![x](chart%00.png)\n"),
+         [f"{SECTION}:4: image: 'chart%00.png' is not a possible file name (it contains a NUL character)"]),
     Case("usage error", lambda p: None, [], count="", code=2, args=["--paper", "A3"]),
 ]
 
@@ -318,6 +363,8 @@ def test_bad_input(case, project, earlier_outputs, capsys, monkeypatch):
     before = snapshot(project.out)
     assert {"brochure.pdf", "report.docx"} <= set(before)
     case.setup(project)
+    if case.patch:
+        case.patch(monkeypatch, project)
     monkeypatch.chdir(project.root)
     capsys.readouterr()
 
@@ -342,6 +389,8 @@ def test_there_are_at_least_25_cases():
 def test_check_reports_the_same_problems(case, project, capsys, monkeypatch):
     """`pressroom check` finds the same problems as a build, and writes nothing."""
     case.setup(project)
+    if case.patch:
+        case.patch(monkeypatch, project)
     monkeypatch.chdir(project.root)
     assert main(["check"]) == 1
     err = capsys.readouterr().err

@@ -198,6 +198,22 @@ def test_sandbox_refuses_everything_else(sandbox, tmp_path, src, reason):
         sandbox.classify(src.replace("{tmp}", str(tmp_path)), tmp_path / "content/assets")
 
 
+@pytest.mark.parametrize("src, reason", [
+    ("loop.png", "is a link that loops back on itself"),
+    ("loop-a.png", "is a link that loops back on itself"),
+    ("loop.png/x.png", "is a link that loops back on itself"),
+    ("../assets", "is a folder, not a file"),
+    ("a%00.png", "is not a possible file name"),
+])
+def test_sandbox_refuses_what_is_not_a_file(sandbox, tmp_path, src, reason):
+    assets = tmp_path / "content/assets"
+    (assets / "loop.png").symlink_to("loop.png")
+    (assets / "loop-a.png").symlink_to("loop-b.png")
+    (assets / "loop-b.png").symlink_to("loop-a.png")
+    with pytest.raises(ResourceRefused, match=reason):
+        sandbox.classify(src, assets)
+
+
 def test_remote_urls_pass_only_when_allowed(tmp_path):
     assert Sandbox([tmp_path], allow_remote=True).classify("https://example.org/x.png", tmp_path) == ("remote", None)
 
@@ -214,6 +230,41 @@ def test_template_folder_check_finds_links_out_and_remote_urls(tmp_path):
     check_template_folder(templates, Sandbox([templates]), lambda path, line, message: found.append(
         (path.name, line, message.split(":")[0])))
     assert found == [("linked.css", 1, "file"), ("page.html.j2", 1, "<link href>"), ("page.html.j2", 4, "style url()")]
+
+
+def test_template_folder_check_names_a_folder_it_cannot_list_and_goes_on(tmp_path, monkeypatch):
+    """Some folders cannot be listed even by root (under /proc, say); the check names them, never stops."""
+    import errno
+    import os
+
+    templates = tmp_path / "templates"
+    (templates / "odd").mkdir(parents=True)
+    (templates / "page.css").write_text("body { background: url(https://example.org/x.png) }\n")
+    scandir = os.scandir
+
+    def failing_scandir(path="."):
+        if os.fspath(path) == str(templates / "odd"):
+            raise OSError(errno.EINVAL, "Invalid argument", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", failing_scandir)
+    found = []
+    check_template_folder(templates, Sandbox([templates]), lambda path, line, message: found.append(
+        (path.name, line, message.split(":")[0])))
+    assert found == [("odd", None, "folder"), ("page.css", 1, "url()")]
+
+
+def test_template_folder_check_allows_links_to_folders_inside_the_project(tmp_path):
+    templates = tmp_path / "templates"
+    (templates / "shared").mkdir(parents=True)
+    (templates / "brochure").mkdir()
+    (templates / "brochure" / "shared").symlink_to(templates / "shared")
+    (templates / "brochure" / "outside").symlink_to(tmp_path)
+    found = []
+    check_template_folder(templates, Sandbox([templates]), lambda path, line, message: found.append(
+        (path.name, line, message)))
+    assert found == [("outside", 1, f"file: is a link to '{tmp_path}', outside the project; copy the file in "
+                                    "instead")]
 
 
 def test_resource_finders_see_what_weasyprint_would_load():

@@ -5,6 +5,7 @@ Every problem is collected with its file and line; `read_content` raises one Con
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -16,7 +17,7 @@ from . import model as m
 from .config import Settings
 from .errors import Problems, known_names
 from .markdown import MAX_INLINE_NESTING, MAX_NESTING, BodyReader, make_parser
-from .sandbox import ResourceRefused, Sandbox, html_resource_urls, image_problem, link_out_of_project
+from .sandbox import ResourceRefused, Sandbox, html_resource_urls, image_problem
 from .schema import DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter, validate
 from .yamlfile import YamlProblem, line_of, load_yaml
 
@@ -70,10 +71,9 @@ class ContentReader:
 
     def read_text(self, path: Path) -> str | None:
         """The file as text, or None after recording why it cannot be read."""
-        try:
-            self.sandbox.check_local(path, path.name)
-        except ResourceRefused:
-            self.problems.add(path, 1, link_out_of_project(path))
+        problem = self.sandbox.file_problem(path)
+        if problem is not None:
+            self.problems.add(path, 1, problem)
             return None
         try:
             size = path.stat().st_size
@@ -154,9 +154,11 @@ class ContentReader:
 
     def relative_path_hint(self, path: Path, src: str) -> str:
         """When `src` names a file relative to content/ rather than to `path`, say how to write it."""
-        candidate = (self.root / unquote(src)).resolve()
-        if urlsplit(src).scheme or path.parent == self.root or not candidate.is_file() \
-                or not candidate.is_relative_to(self.root.resolve()):
+        if urlsplit(src).scheme or path.parent == self.root:
+            return ""
+        try:
+            candidate = Sandbox([self.root]).check_local(self.root / unquote(src), src)
+        except ResourceRefused:
             return ""
         relative = os.path.relpath(candidate, path.parent.resolve())
         return f"; paths are relative to the file that uses them: write '{relative}'"
@@ -192,14 +194,30 @@ class ContentReader:
             self.problems.add(path, line, f"image: '{src}' has no alt text; write ![what it shows]({src})")
         return m.Image(src, alt, title, resolved)
 
+    def list_folder(self, folder: Path) -> list[Path]:
+        """The entries of a folder of content/, sorted; none if it does not exist (or cannot be listed,
+        after recording why)."""
+        try:
+            return sorted(folder.iterdir())
+        except FileNotFoundError:
+            if folder.is_symlink():
+                self.problems.add(folder, None, f"folder: is a link to '{folder.resolve()}', which does not exist")
+            return []
+        except OSError as error:
+            why = {errno.ELOOP: "is a link that loops back on itself; replace it with the folder",
+                   errno.ENOTDIR: "is a file, not a folder"}.get(error.errno, f"cannot be read ({error.strerror})")
+            self.problems.add(folder, None, f"folder: {why}")
+            return []
+
     # the parts of a project ------------------------------------------------
 
     def read_index(self, path: Path) -> tuple[m.Metadata, m.Body]:
         """The document's metadata and introduction, from content/index.md."""
-        text = self.read_text(path) if path.is_file() else None
+        if not path.exists() and not path.is_symlink():
+            self.problems.add(path, None, "file: missing; every project needs content/index.md with a title")
+            return m.Metadata(title=""), m.Body()
+        text = self.read_text(path)
         if text is None:
-            if not path.is_file():
-                self.problems.add(path, None, "file: missing; every project needs content/index.md with a title")
             return m.Metadata(title=""), m.Body()
         front, body_text, offset = self.read_front_matter(path, text, IndexFrontMatter)
         body = self.read_body(path, body_text, offset, min_heading_level=2)
@@ -218,7 +236,7 @@ class ContentReader:
         """content/sections/*.md in file-name order; two sections may not share a slug or an order."""
         folder = self.root / "sections"
         sections, seen_slugs, seen_orders = [], {}, {}
-        listing = sorted(folder.iterdir()) if folder.is_dir() else []
+        listing = self.list_folder(folder)
         paths = [path for path in listing if path.suffix == ".md"]
         for path in listing:
             if path.suffix != ".md" and path.is_file() and not path.name.startswith(".") \
@@ -266,7 +284,7 @@ class ContentReader:
     def read_data_files(self) -> dict:
         folder = self.root / "data"
         data = DataFiles(folder)
-        paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+        paths = [path for path in self.list_folder(folder) if path.suffix in (".yaml", ".yml")]
         for path in paths:
             text = self.read_text(path)
             if text is None:

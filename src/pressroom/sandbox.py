@@ -8,6 +8,7 @@ PDF writer (URL fetcher).
 
 from __future__ import annotations
 
+import os
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,10 +25,19 @@ IMAGE_SIGNATURES = (
     (b"GIF87a", "gif"),
     (b"GIF89a", "gif"),
 )
+LINK_LOOP = "is a link that loops back on itself; replace it with the file"
 
 
 class ResourceRefused(Exception):
     """A resource the sandbox will not load; the message says why and what to do."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason or message  # the message without the resource's name
+
+
+class OutsideProject(ResourceRefused):
+    """A resource that resolves to somewhere outside the allowed folders."""
 
 
 class Sandbox:
@@ -66,13 +76,44 @@ class Sandbox:
 
     def check_local(self, path: Path, src: str) -> Path:
         """The resolved file, if it exists inside an allowed folder (after `..` and symlinks)."""
-        resolved = path.resolve()
+        resolved = self.resolve(path, src)
+        kind = _file_kind(resolved, src)
+        if kind != "file":
+            raise _refused(src, "is a folder, not a file" if kind == "folder" else "does not exist")
+        return resolved
+
+    def resolve(self, path: Path, src: str) -> Path:
+        """`path` after `..` and symlinks, if inside an allowed folder; it need not exist."""
+        try:
+            resolved = path.resolve()
+            looping = resolved.is_symlink()  # newer Pythons leave a looping link unresolved, not raising
+        except RuntimeError:  # how older Pythons report a loop of links
+            looping = True
+        except OSError as error:
+            raise _refused(src, f"cannot be read ({error.strerror})") from None
+        except ValueError:  # a NUL character, which no file name can hold
+            raise _refused(src, "is not a possible file name (it contains a NUL character)") from None
+        if looping:
+            raise _refused(src, LINK_LOOP)
         if not any(resolved.is_relative_to(root) for root in self.roots):
             allowed = " or ".join(f"{root.name}/" for root in self.roots)
-            raise ResourceRefused(f"'{_short(src)}' is outside the project; resources must be inside {allowed}")
-        if not resolved.is_file():
-            raise ResourceRefused(f"'{_short(src)}' does not exist")
+            raise OutsideProject(f"'{_short(src)}' is outside the project; resources must be inside {allowed}")
         return resolved
+
+    def file_problem(self, path: Path, folder_allowed: bool = False) -> str | None:
+        """Why a file found in a project folder may not be read, or None: a link out of the project or
+        in a loop, a dangling link, a folder (unless `folder_allowed`)."""
+        try:
+            kind = _file_kind(self.resolve(path, path.name), path.name)
+        except OutsideProject:
+            return link_out_of_project(path)
+        except ResourceRefused as refusal:
+            return f"file: {refusal.reason}"
+        if kind == "folder" and not folder_allowed:
+            return "file: is a folder, not a file; rename or move it"
+        if kind is None:
+            return f"file: is a link to '{path.resolve()}', which does not exist; copy the file in instead"
+        return None
 
     def refusals(self, references, base_dir: Path):
         """(line, construct, refusal) for each (line, construct, url) reference this sandbox would refuse."""
@@ -81,6 +122,18 @@ class Sandbox:
                 self.classify(url.strip(), base_dir)
             except ResourceRefused as refusal:
                 yield line, construct, refusal
+
+
+def _refused(src: str, reason: str) -> ResourceRefused:
+    return ResourceRefused(f"'{_short(src)}' {reason}", reason)
+
+
+def _file_kind(resolved: Path, src: str) -> str | None:
+    """"file", "folder" or None (nothing there) for a resolved path."""
+    try:
+        return "folder" if resolved.is_dir() else "file" if resolved.is_file() else None
+    except OSError as error:  # a folder on the way that may not be searched, say
+        raise _refused(src, f"cannot be read ({error.strerror})") from None
 
 
 def link_out_of_project(path: Path) -> str:
@@ -208,6 +261,21 @@ def css_urls(css: str, inline: bool = False) -> list[tuple[int, str]]:
     return found
 
 
+def walk_folder(folder: Path, report) -> list[Path]:
+    """Every file, link and link to a folder under `folder`, sorted; links to folders are not walked into.
+
+    `report(path, line, message)` records each folder that cannot be listed; the walk goes on without it.
+    """
+    def unreadable(error: OSError) -> None:
+        report(Path(error.filename), None, f"folder: cannot be read ({error.strerror})")
+
+    found = []
+    for top, folders, files in os.walk(folder, onerror=unreadable):
+        found.extend(Path(top, name) for name in files)
+        found.extend(Path(top, name) for name in folders if os.path.islink(os.path.join(top, name)))
+    return sorted(found)
+
+
 def check_template_folder(folder: Path, sandbox: Sandbox, report) -> None:
     """Refuse templates that would load resources from outside the project or the network.
 
@@ -216,11 +284,12 @@ def check_template_folder(folder: Path, sandbox: Sandbox, report) -> None:
     """
     if not folder.is_dir():
         return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
-        try:
-            sandbox.check_local(path, str(path.relative_to(folder)))
-        except ResourceRefused:
-            report(path, 1, link_out_of_project(path))
+    for path in walk_folder(folder, report):
+        problem = sandbox.file_problem(path, folder_allowed=True)
+        if problem is not None:
+            report(path, 1, problem)
+            continue
+        if path.is_dir():  # a link to a folder inside the project: its files are checked where they are
             continue
         if path.suffix.lower() not in (".css", ".j2", ".html", ".htm", ".svg"):
             continue
