@@ -3,6 +3,7 @@ and the outputs of an earlier good build stay byte-identical with nothing left b
 
 from __future__ import annotations
 
+import base64
 import errno
 import io
 import os
@@ -25,6 +26,14 @@ def png_bytes() -> bytes:
 
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def webp_bytes() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "WEBP")
     return buffer.getvalue()
 
 
@@ -81,6 +90,13 @@ def unreadable_folder(relative: str) -> Callable:
 
         monkeypatch.setattr(os, "scandir", failing_scandir)
     return patch
+
+
+SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+SVG_WITH_ENTITY = ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                   f'{SVG_OPEN}<text>&x;</text></svg>\n')
+SVG_OPENING_LATE = f'<?xml version="1.0"?>\n<!-- {"a long comment " * 50}-->\n{SVG_OPEN}\n' \
+                   '<image xlink:href="https://example.org/x.png"/></svg>\n'
 
 
 def deep_list(depth: int) -> str:
@@ -328,6 +344,36 @@ CASES = [
          patch=unreadable_folder("templates/brochure/private")),
     Case("folder named like a section file", lambda p: (p.content / "sections" / "06-dir.md").mkdir(),
          ["content/sections/06-dir.md:1: file: is a folder, not a file; rename or move it"]),
+    Case("malformed SVG cover image", lambda p: (
+        p.write("content/assets/cover.svg", '<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>\n'),
+        p.write("content/index.md", "---\ntitle: T\ncover_image: assets/cover.svg\n---\nIntro.\n")),
+         ["content/index.md:3: image: 'assets/cover.svg' is damaged: it is not well-formed XML (mismatched tag at "
+          "line 1, column 49 of the file)"]),
+    Case("malformed SVG image", lambda p: (
+        p.write("content/assets/chart.svg", "<svg>\n<g>\n</svg>\n"), section(p, "Text.\n\n![A chart](../assets/chart.svg)\n")),
+         [f"{SECTION}:6: image: '../assets/chart.svg' is damaged: it is not well-formed XML (mismatched tag at "
+          "line 3, column 3 of the file)"]),
+    Case("SVG image that is not an SVG", lambda p: (
+        p.write("content/assets/chart.svg", "<html><body>A chart</body></html>\n"),
+        section(p, "![A chart](../assets/chart.svg)\n")),
+         [f"{SECTION}:4: image: '../assets/chart.svg' is not an SVG image: its outermost element is <html>, "
+          "not <svg>"]),
+    Case("SVG image declaring an external entity", lambda p: (
+        p.write("content/assets/chart.svg", SVG_WITH_ENTITY), section(p, "![A chart](../assets/chart.svg)\n")),
+         [f"{SECTION}:4: image: '../assets/chart.svg' declares a DOCTYPE (line 2 of the file), which can make the "
+          "renderer load other files; remove the declaration"]),
+    Case("SVG image whose <svg> comes late, loading a remote image", lambda p: (
+        p.write("content/assets/logo.svg", SVG_OPENING_LATE), section(p, "![Logo](../assets/logo.svg)\n")),
+         [f"{SECTION}:4: image: '../assets/logo.svg' loads <image xlink:href>: 'https://example.org/x.png' "
+          f"{REMOTE_OFF}"]),
+    Case("SVG image named as a PNG", lambda p: (
+        p.write("content/assets/chart.png", f"{SVG_OPEN}</svg>\n"), section(p, "![A chart](../assets/chart.png)\n")),
+         [f"{SECTION}:4: image: '../assets/chart.png' is an SVG image, but its name ends in '.png'; rename it to "
+          "chart.svg"]),
+    Case("WebP image named as a PNG", lambda p: (
+        write_bytes(p, "content/assets/photo.png", webp_bytes()), section(p, "![A photo](../assets/photo.png)\n")),
+         [f"{SECTION}:4: image: '../assets/photo.png' is a WebP image, but its name ends in '.png'; rename it to "
+          "photo.webp"]),
     Case("sections folder that is a link to itself", lambda p: (
         shutil.rmtree(p.content / "sections"), symlink(p, "content/sections", Path("sections"))),
          ["content/sections: folder: is a link that loops back on itself; replace it with the folder"]),
@@ -335,6 +381,12 @@ CASES = [
         p, "content/sections/03-gone.md", p.root / "content/gone.md"),
          ["content/sections/03-gone.md:1: file: is a link to '{root}/content/gone.md', which does not exist; "
           "copy the file in instead"]),
+    Case("data: URL image that is not an image", lambda p: section(p, "![x](data:image/png;base64,AAAA)\n"),
+         [f"{SECTION}:4: image: 'data:image/png;base64,AAAA' is not a PNG, JPEG, GIF, WebP or SVG image"]),
+    Case("data: URL image that is damaged", lambda p: section(
+        p, "![x](data:image/png;base64," + base64.b64encode(png_bytes()[:30]).decode() + ")\n"),
+         [f"{SECTION}:4: image: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAI...' is damaged: it "
+          "starts like a PNG image but cannot be read as one"]),
     Case("image name with a NUL character", lambda p: section(p, "![x](chart%00.png)\n"),
          [f"{SECTION}:4: image: 'chart%00.png' is not a possible file name (it contains a NUL character)"]),
     Case("usage error", lambda p: None, [], count="", code=2, args=["--paper", "A3"]),

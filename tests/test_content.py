@@ -120,3 +120,19 @@ def test_long_lists_of_known_names_are_shortened(project):
 def test_an_empty_list_data_file_means_nothing_listed_yet(project):
     project.write("content/data/funders.yaml", "# no funders yet\n")
     assert read_content(project.settings).data["funders"] == []
+
+
+def test_svg_and_data_url_images_that_are_sound_are_read(project):
+    import base64
+
+    from test_bad_inputs import png_bytes
+
+    comment = "<!-- " + "a long comment that pushes the svg element past the first bytes " * 20 + "-->"
+    project.write("content/assets/late.svg", f'<?xml version="1.0"?>\n{comment}\n'
+                  '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>\n')
+    data_url = "data:image/png;base64," + base64.b64encode(png_bytes()).decode()
+    project.write("content/sections/01-first.md", f"---\ntitle: First\n---\n![Late](../assets/late.svg)\n\n"
+                  f"![Dot]({data_url})\n")
+    late, dot = [block.children[0] for block in read_content(project.settings).sections[0].body.blocks]
+    assert late.path == (project.content / "assets" / "late.svg").resolve()
+    assert (dot.src, dot.path) == (data_url, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.server
 import threading
 from pathlib import Path
@@ -14,9 +15,10 @@ from pressroom.build import BuildRequest, build
 from pressroom.cli import main
 from pressroom.content import read_content
 from pressroom.errors import PressroomError
-from pressroom.sandbox import (ResourceRefused, Sandbox, check_template_folder, css_urls,
-                               html_resource_urls)
+from pressroom.sandbox import (ResourceRefused, Sandbox, check_template_folder, css_urls, data_url_image_problem,
+                               html_resource_urls, svg_problem)
 from pressroom.yamlfile import YamlProblem, load_yaml
+from test_bad_inputs import png_bytes
 
 
 class CountingServer:
@@ -265,6 +267,45 @@ def test_template_folder_check_allows_links_to_folders_inside_the_project(tmp_pa
         (path.name, line, message)))
     assert found == [("outside", 1, f"file: is a link to '{tmp_path}', outside the project; copy the file in "
                                     "instead")]
+
+
+# SVG and data: images ----------------------------------------------------------------------------
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg"/>'
+
+
+@pytest.mark.parametrize("text, problem", [
+    (SVG, None),
+    ("<svg/>", None),
+    ('\ufeff<?xml version="1.0" encoding="UTF-8"?>\n<!-- a comment -->\n<s:svg xmlns:s="http://www.w3.org/2000/svg"/>',
+     None),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>',
+     "is damaged: it is not well-formed XML (mismatched tag at line 1, column 49 of the file)"),
+    ("<svg>&ent;</svg>", "is damaged: it is not well-formed XML (undefined entity at line 1, column 6 of the file)"),
+    ("", "is damaged: it is not well-formed XML (no element found at line 1, column 1 of the file)"),
+    ("<html/>", "is not an SVG image: its outermost element is <html>, not <svg>"),
+    ('<svg xmlns="http://example.org/ns"/>', "is not an SVG image: its <svg> element is in the namespace "
+     "'http://example.org/ns', not 'http://www.w3.org/2000/svg'"),
+    ('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg/>',
+     "declares a DOCTYPE (line 1 of the file), which can make the renderer load other files; remove the declaration"),
+    ('<?xml version="1.0"?>\n<!DOCTYPE svg [\n<!ENTITY a "lol">\n<!ENTITY b "&a;&a;&a;&a;">\n]>\n<svg>&b;</svg>',
+     "declares a DOCTYPE (line 2 of the file), which can make the renderer load other files; remove the declaration"),
+])
+def test_svg_images_are_well_formed_with_an_svg_root_and_no_doctype(text, problem):
+    assert svg_problem(text.encode("utf-8")) == problem
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("data:image/png;base64," + base64.b64encode(png_bytes()).decode(), None),
+    ("data:image/svg+xml," + SVG.replace("<", "%3C").replace(">", "%3E"), None),
+    ("data:image/png;base64,AAAA", "is not a PNG, JPEG, GIF, WebP or SVG image"),
+    ("data:image/png;base64,A", "is damaged: its base64 data cannot be decoded"),
+    ("data:image/svg+xml,%3Csvg%3E", "is damaged: it is not well-formed XML (no element found at line 1, column 6 "
+     "of the file)"),
+    ("DATA:image/png", "is not a valid data: URL (there is no ',' before the data)"),
+])
+def test_data_url_images_are_checked_like_image_files(url, problem):
+    assert data_url_image_problem(url, 1000) == problem
 
 
 def test_resource_finders_see_what_weasyprint_would_load():

@@ -17,7 +17,8 @@ from . import model as m
 from .config import Settings
 from .errors import Problems, known_names
 from .markdown import MAX_INLINE_NESTING, MAX_NESTING, BodyReader, make_parser
-from .sandbox import ResourceRefused, Sandbox, html_resource_urls, image_problem
+from .sandbox import (ResourceRefused, Sandbox, data_url_image_problem, html_resource_urls, image_problem,
+                      shortened)
 from .schema import DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter, validate
 from .yamlfile import YamlProblem, line_of, load_yaml
 
@@ -180,13 +181,17 @@ class ContentReader:
     def resolve_image(self, path: Path, src: str, alt: str, title: str, line: int | None) -> m.Image:
         """The image `src` used in `path`, resolved through the sandbox and checked; problems recorded."""
         try:
-            _, resolved = self.sandbox.classify(src, path.parent)
+            kind, resolved = self.sandbox.classify(src, path.parent)
         except ResourceRefused as refusal:
             self.problems.add(path, line, f"image: {refusal}{self.relative_path_hint(path, src)}")
             return m.Image(src, alt, title)
-        problem = image_problem(resolved, self.settings.max_image_bytes) if resolved is not None else None
+        problem = None
+        if resolved is not None:
+            problem = image_problem(resolved, self.settings.max_image_bytes)
+        elif kind == "data":
+            problem = data_url_image_problem(src, self.settings.max_image_bytes)
         if problem is not None:
-            self.problems.add(path, line, f"image: '{src}' {problem}")
+            self.problems.add(path, line, f"image: '{shortened(src)}' {problem}")
             return m.Image(src, alt, title)
         if resolved is not None and resolved.suffix.lower() == ".svg":
             self.check_svg(path, line, src, resolved)

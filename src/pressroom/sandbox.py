@@ -8,11 +8,14 @@ PDF writer (URL fetcher).
 
 from __future__ import annotations
 
+import binascii
+import io
 import os
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from xml.parsers import expat
 
 from .errors import unreadable_text
 
@@ -25,7 +28,9 @@ IMAGE_SIGNATURES = (
     (b"GIF87a", "gif"),
     (b"GIF89a", "gif"),
 )
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 LINK_LOOP = "is a link that loops back on itself; replace it with the file"
+NOT_AN_IMAGE = "is not a PNG, JPEG, GIF, WebP or SVG image"
 
 
 class ResourceRefused(Exception):
@@ -60,7 +65,7 @@ class Sandbox:
             scheme = ""
         if scheme in REMOTE_SCHEMES:
             if not self.allow_remote:
-                raise ResourceRefused(f"'{_short(src)}' is a remote resource; remote resources are off "
+                raise ResourceRefused(f"'{shortened(src)}' is a remote resource; remote resources are off "
                                       "(set allow_remote_resources: true in pressroom.yaml to allow them)")
             return "remote", None
         if scheme == "data":
@@ -71,7 +76,7 @@ class Sandbox:
         if scheme == "file":
             return "local", self.check_local(Path(unquote(parts.path)), src)
         if scheme:
-            raise ResourceRefused(f"'{_short(src)}': the {scheme}: scheme is not supported")
+            raise ResourceRefused(f"'{shortened(src)}': the {scheme}: scheme is not supported")
         return "local", self.check_local(base_dir / unquote(parts.path), src)
 
     def check_local(self, path: Path, src: str) -> Path:
@@ -97,7 +102,7 @@ class Sandbox:
             raise _refused(src, LINK_LOOP)
         if not any(resolved.is_relative_to(root) for root in self.roots):
             allowed = " or ".join(f"{root.name}/" for root in self.roots)
-            raise OutsideProject(f"'{_short(src)}' is outside the project; resources must be inside {allowed}")
+            raise OutsideProject(f"'{shortened(src)}' is outside the project; resources must be inside {allowed}")
         return resolved
 
     def file_problem(self, path: Path, folder_allowed: bool = False) -> str | None:
@@ -125,7 +130,7 @@ class Sandbox:
 
 
 def _refused(src: str, reason: str) -> ResourceRefused:
-    return ResourceRefused(f"'{_short(src)}' {reason}", reason)
+    return ResourceRefused(f"'{shortened(src)}' {reason}", reason)
 
 
 def _file_kind(resolved: Path, src: str) -> str | None:
@@ -143,20 +148,53 @@ def link_out_of_project(path: Path) -> str:
 
 def image_problem(path: Path, max_bytes: int) -> str | None:
     """Why the file at `path` cannot be embedded as an image, or None if it is a sound image."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        return f"is {size} bytes, over the limit of {max_bytes} (raise max_image_bytes in pressroom.yaml)"
-    kind = image_kind(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return f"is {size} bytes, over the limit of {max_bytes} (raise max_image_bytes in pressroom.yaml)"
+        data = path.read_bytes()
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    kind = image_kind(data)
+    problem = image_data_problem(data, kind)
+    suffix = path.suffix.lower()
+    if kind in ("svg", "webp") and suffix != f".{kind}":
+        if kind == "svg" and problem is not None:
+            return NOT_AN_IMAGE  # some other text that starts like XML
+        if problem is None:  # the report tells these apart by name, as it cannot embed them
+            return (f"is {'an SVG' if kind == 'svg' else 'a WebP'} image, but its name ends in '{suffix}'; "
+                    f"rename it to {path.stem}.{kind}")
+    return problem
+
+
+def data_url_image_problem(url: str, max_bytes: int) -> str | None:
+    """Why the image in a data: URL cannot be embedded, or None if it is a sound image."""
+    header, comma, payload = url.split(":", 1)[1].partition(",")
+    if not comma:
+        return "is not a valid data: URL (there is no ',' before the data)"
+    data = unquote_to_bytes(payload)
+    if header.lower().endswith(";base64"):
+        try:
+            data = binascii.a2b_base64(data)
+        except binascii.Error:
+            return "is damaged: its base64 data cannot be decoded"
+    if len(data) > max_bytes:
+        return f"holds {len(data)} bytes, over the limit of {max_bytes} (raise max_image_bytes in pressroom.yaml)"
+    return image_data_problem(data, image_kind(data))
+
+
+def image_data_problem(data: bytes, kind: str | None) -> str | None:
+    """Why the bytes of an image of `kind` (from image_kind) cannot be embedded, or None if sound."""
     if kind is None:
-        return "is not a PNG, JPEG, GIF, WebP or SVG image"
+        return NOT_AN_IMAGE
     if kind == "svg":
-        return None
+        return svg_problem(data)
     from PIL import Image  # WeasyPrint's own image library; imported only when there are images
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 image.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return f"has too many pixels (the limit is {Image.MAX_IMAGE_PIXELS} pixels); scale it down"
@@ -165,21 +203,63 @@ def image_problem(path: Path, max_bytes: int) -> str | None:
     return None
 
 
-def image_kind(path: Path) -> str | None:
-    """"png", "jpeg", "gif", "webp" or "svg" from the file's first bytes; None if not an image."""
-    with path.open("rb") as handle:
-        head = handle.read(512)
+def image_kind(data: bytes) -> str | None:
+    """"png", "jpeg", "gif", "webp" or "svg" from an image's first bytes; None if not an image.
+
+    Any text starting like XML counts as "svg" here: svg_problem says whether it is one.
+    """
     for signature, kind in IMAGE_SIGNATURES:
-        if head.startswith(signature):
+        if data.startswith(signature):
             return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"
-    if b"<svg" in head.lower() and path.suffix.lower() == ".svg":
+    if data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<"):
         return "svg"
     return None
 
 
-def _short(src: str) -> str:
+class _Declaration(Exception):
+    """A DOCTYPE or entity declaration met while checking an SVG image."""
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Why `data` is not a sound SVG image (well-formed XML with an <svg> root), or None.
+
+    A DOCTYPE is refused as soon as the parser meets it, so no entity is ever declared, expanded
+    or loaded, here or by the renderer.
+    """
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    root: list[str] = []
+
+    def declaration(*_):
+        raise _Declaration(parser.CurrentLineNumber)
+
+    def start(name, _attributes):
+        root.append(name)
+        parser.StartElementHandler = None  # only the outermost element matters
+
+    parser.StartDoctypeDeclHandler = declaration
+    parser.EntityDeclHandler = declaration
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(data, True)
+    except _Declaration as found:
+        return (f"declares a DOCTYPE (line {found.args[0]} of the file), which can make the renderer load "
+                "other files; remove the declaration")
+    except expat.ExpatError as error:
+        return (f"is damaged: it is not well-formed XML ({expat.ErrorString(error.code)} at line "
+                f"{error.lineno}, column {error.offset + 1} of the file)")
+    namespace, _, name = root[0].rpartition(" ")
+    if name != "svg":
+        return f"is not an SVG image: its outermost element is <{name}>, not <svg>"
+    if namespace not in ("", SVG_NAMESPACE):
+        return f"is not an SVG image: its <svg> element is in the namespace '{namespace}', not '{SVG_NAMESPACE}'"
+    return None
+
+
+def shortened(src: str) -> str:
+    """A URL or path cut to a length that fits in a one-line message."""
     return src if len(src) <= 60 else src[:57] + "..."
 
 
