@@ -291,6 +291,23 @@ CASES = [
     Case("unknown setting in pressroom.yaml", lambda p: p.write("pressroom.yaml", "max_file_byte: 10\n"),
          ["pressroom.yaml:1: max_file_byte: unknown key; did you mean 'max_file_bytes'?"],
          count="1 error in pressroom.yaml"),
+    Case("a switch in pressroom.yaml given as a string", lambda p: p.write("pressroom.yaml",
+                                                                          'allow_remote_resources: "yes"\n'),
+         ["pressroom.yaml:1: allow_remote_resources: input should be a valid boolean, got 'yes'"],
+         count="1 error in pressroom.yaml"),
+    Case("a switch in pressroom.yaml given as a number", lambda p: p.write("pressroom.yaml", "print_marks: 1\n"),
+         ["pressroom.yaml:1: print_marks: input should be a valid boolean, got 1"], count="1 error in pressroom.yaml"),
+    Case("grant amount too large to print", lambda p: p.write(
+        "content/data/funders.yaml", FUNDER.replace("amount: 100", "amount: 1e400")),
+         ["content/data/funders.yaml:4: grant.amount: input should be less than 1000000000000000, got '1e400'"]),
+    Case("YAML alias that contains itself", lambda p: p.write("content/data/extra.yaml", "a: &a [*a]\n"),
+         ["content/data/extra.yaml:1: YAML: an alias refers to the value that contains it; write the data out "
+          "instead"]),
+    Case("empty data file that needs keys", lambda p: p.write("content/data/contact.yaml", "# nothing yet\n"),
+         ["content/data/contact.yaml:1: file: empty; write its 'key: value' lines"]),
+    Case("hundreds of formatted pieces in one word", lambda p: section(p, "Fine.\n\n" + "a*b*" * 100 + "\n"),
+         [f"{SECTION}:6: Markdown: more than 200 pieces (text, emphasis, code, links) run together without a "
+          "space; add spaces or drop some formatting"]),
     Case("unknown funder", lambda p: None,
          ["content/data/funders.yaml: funder: no funder with slug 'nobody' (known: none)"],
          args=["report", "--funder", "nobody"]),

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from . import model as m
 from .config import Settings
 from .errors import Problems, known_names
-from .markdown import MAX_INLINE_NESTING, MAX_NESTING, BodyReader, make_parser
+from .markdown import MAX_INLINE_NESTING, MAX_NESTING, MAX_PIECES_IN_A_WORD, BodyReader, make_parser
 from .sandbox import (ResourceRefused, Sandbox, data_url_image_problem, html_resource_urls, image_problem,
                       shortened)
 from .schema import DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter, validate
@@ -144,6 +144,11 @@ class ContentReader:
         if reader.too_deep_inline_line is not None:
             self.problems.add(path, reader.too_deep_inline_line, f"Markdown: emphasis and links nested more than "
                               f"{MAX_INLINE_NESTING} levels deep; flatten the nesting")
+            return body
+        if reader.long_word_line is not None:
+            self.problems.add(path, reader.long_word_line, f"Markdown: more than {MAX_PIECES_IN_A_WORD} pieces "
+                              "(text, emphasis, code, links) run together without a space; add spaces or drop "
+                              "some formatting")
             return body
         if reader.too_deep_line is not None:
             self.problems.add(path, reader.too_deep_line, f"Markdown: nested more than {MAX_NESTING} levels deep "
@@ -303,6 +308,9 @@ class ContentReader:
             schema = DATA_SCHEMAS.get(path.stem)
             if value is None and typing.get_origin(schema) is list:
                 value = []  # an empty (or comment-only) list file: nothing listed yet
+            elif value is None and schema is not None:
+                self.problems.add(path, 1, "file: empty; write its 'key: value' lines")
+                continue
             if schema is not None:
                 checked = validate(schema, value, node, path, 1, self.problems)
                 value = _plain(checked)

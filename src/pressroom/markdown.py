@@ -22,6 +22,10 @@ ResolveImage = Callable[[str, str, str, int | None], m.Image]
 
 MAX_NESTING = 40  # markdown-it's own default is 100; each list counts twice (list and item)
 MAX_INLINE_NESTING = 20  # emphasis inside links inside emphasis...: no real text comes near this
+# Pieces (text, emphasis marks, code, links) run together with no space between them: one unbreakable word,
+# which the PDF renderer lays out in time that grows with the square of its pieces (1000 take a minute).
+# A real word has a handful ("**Pressroom**'s" has four).
+MAX_PIECES_IN_A_WORD = 200
 TOO_DEEP = "too_deep_line"  # key in the parse env: 0-based line where nesting hit MAX_NESTING
 
 
@@ -31,6 +35,18 @@ def make_parser(allow_raw_html: bool = False) -> MarkdownIt:
     parser.enable("table").use(footnote_plugin)
     _record_nesting_limit(parser)
     return parser
+
+
+def _most_pieces_in_a_word(children) -> int:
+    """The most inline tokens that follow one another with no space or line break between them."""
+    most = run = 0
+    for token in children:
+        if token.type in ("softbreak", "hardbreak") or (token.type == "text" and any(c.isspace() for c in token.content)):
+            run = 0
+        else:
+            run += 1
+            most = max(most, run)
+    return most
 
 
 def _record_nesting_limit(parser: MarkdownIt) -> None:
@@ -70,6 +86,7 @@ class BodyReader:
         self.raw_html: list[tuple[str, int | None]] = []  # (html, line), for the resource sandbox
         self.too_deep_line: int | None = None  # where nesting passed MAX_NESTING and text would be lost
         self.too_deep_inline_line: int | None = None  # where inline nesting passed MAX_INLINE_NESTING
+        self.long_word_line: int | None = None  # where a word has more than MAX_PIECES_IN_A_WORD pieces
 
     def read(self, text: str) -> m.Body:
         env: dict = {}
@@ -77,10 +94,14 @@ class BodyReader:
         if TOO_DEEP in env:
             self.too_deep_line = env[TOO_DEEP] + 1 + self.line_offset
         for token in tokens:
-            if token.type == "inline" and token.map and any(
-                    child.level > MAX_INLINE_NESTING for child in token.children or ()):
+            if token.type != "inline" or not token.map:
+                continue
+            if any(child.level > MAX_INLINE_NESTING for child in token.children or ()):
                 # Refuse before building the tree: the tree and both writers recurse once per level.
                 self.too_deep_inline_line = token.map[0] + 1 + self.line_offset
+                return m.Body()
+            if _most_pieces_in_a_word(token.children or ()) > MAX_PIECES_IN_A_WORD:
+                self.long_word_line = token.map[0] + 1 + self.line_offset
                 return m.Body()
         tree = SyntaxTreeNode(tokens)
         blocks, footnotes = [], []

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError,
+from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StringConstraints, TypeAdapter, ValidationError,
                       model_validator)
 
 from .config import PAPER_SIZES, PDF_VARIANTS
@@ -67,7 +67,7 @@ class Person(Strict):
 
 
 class Grant(Strict):
-    amount: Decimal = Field(gt=0)
+    amount: Decimal = Field(gt=0, lt=Decimal(10) ** 15, allow_inf_nan=False)  # a sum the report can print
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
@@ -106,11 +106,11 @@ class ProjectConfig(Strict):
     templates: Path | None = None
     out: Path | None = None
     paper: Literal[PAPER_SIZES] | None = None
-    print_marks: bool | None = None
+    print_marks: StrictBool | None = None  # switches take true or false, not strings or numbers
 
     pdf_variant: Literal[PDF_VARIANTS] | None = None
-    allow_raw_html: bool | None = None
-    allow_remote_resources: bool | None = None
+    allow_raw_html: StrictBool | None = None
+    allow_remote_resources: StrictBool | None = None
     max_file_bytes: int | None = Field(default=None, gt=0)
     max_image_bytes: int | None = Field(default=None, gt=0)
 

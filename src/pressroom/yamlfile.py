@@ -85,19 +85,24 @@ def _check_depth(text: str, first_line: int) -> None:
 
 
 def _check_expansion(root: yaml.Node, first_line: int) -> None:
-    """Refuse a node tree whose aliases would expand past MAX_EXPANDED_NODES values."""
+    """Refuse a node tree whose aliases would expand past MAX_EXPANDED_NODES values, or loop."""
     sizes: dict[int, int] = {}
+    visiting: set[int] = set()
 
     def size(node: yaml.Node) -> int:
         key = id(node)
+        if key in visiting:
+            raise YamlProblem(node.start_mark.line + first_line,
+                              "YAML: an alias refers to the value that contains it; write the data out instead")
         if key not in sizes:
-            sizes[key] = 0  # a recursive alias counts once
+            visiting.add(key)
             if isinstance(node, yaml.MappingNode):
                 sizes[key] = 1 + sum(size(k) + size(v) for k, v in node.value)
             elif isinstance(node, yaml.SequenceNode):
                 sizes[key] = 1 + sum(size(v) for v in node.value)
             else:
                 sizes[key] = 1
+            visiting.discard(key)
         return sizes[key]
 
     if size(root) > MAX_EXPANDED_NODES:
