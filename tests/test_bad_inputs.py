@@ -288,6 +288,11 @@ CASES = [
         symlink(p, "templates/brochure/notes.html", p.root / "secret/notes.html")),
          ["templates/brochure/notes.html:1: file: is a link to '{root}/secret/notes.html', outside the project; "
           "copy the file in instead"], count="1 error in templates/"),
+    Case("template linked from outside the project is not read", lambda p: (
+        write_bytes(p, "secret/part.html.j2", b"{{ broken }\n"),
+        symlink(p, "templates/brochure/part.html.j2", p.root / "secret/part.html.j2")),
+         ["templates/brochure/part.html.j2:1: file: is a link to '{root}/secret/part.html.j2', outside the project; "
+          "copy the file in instead"], count="1 error in templates/"),
     Case("unknown setting in pressroom.yaml", lambda p: p.write("pressroom.yaml", "max_file_byte: 10\n"),
          ["pressroom.yaml:1: max_file_byte: unknown key; did you mean 'max_file_bytes'?"],
          count="1 error in pressroom.yaml"),

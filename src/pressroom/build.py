@@ -91,8 +91,8 @@ def validate(settings: Settings, with_report: bool = True) -> m.Document:
     reader = ContentReader(settings)
     document = reader.read(raise_problems=False)
     problems = reader.problems
-    check_template_syntax(settings.templates, problems.add)
-    check_template_folder(settings.templates, reader.sandbox, problems.add)
+    template_texts = check_template_folder(settings.templates, reader.sandbox, problems.add)
+    check_template_syntax(settings.templates, template_texts, problems.add)
     if with_report and settings.templates.is_dir():  # a missing folder is reported once, above
         from .writers.docx import check_reference_document
 

@@ -356,14 +356,16 @@ def walk_folder(folder: Path, report) -> list[Path]:
     return sorted(found)
 
 
-def check_template_folder(folder: Path, sandbox: Sandbox, report) -> None:
-    """Refuse templates that would load resources from outside the project or the network.
+def check_template_folder(folder: Path, sandbox: Sandbox, report) -> dict[Path, str]:
+    """Refuse templates that would load resources from outside the project or the network; return the
+    text of each template file (.j2, .html, .css, .svg) inside the project, for further checks.
 
     `report(path, line, message)` records each problem. Values written with Jinja (`{{ ... }}`) are
     checked when rendered: they come from content/, which the reader has already checked.
     """
+    texts: dict[Path, str] = {}
     if not folder.is_dir():
-        return
+        return texts
     for path in walk_folder(folder, report):
         problem = sandbox.file_problem(path, folder_allowed=True)
         if problem is not None:
@@ -378,6 +380,7 @@ def check_template_folder(folder: Path, sandbox: Sandbox, report) -> None:
         except (OSError, UnicodeDecodeError) as error:
             report(path, 1, unreadable_text(error))
             continue
+        texts[path] = text
         if path.suffix.lower() == ".css":
             references = [(line, "url()", url) for line, url in css_urls(text)]
         else:
@@ -387,3 +390,4 @@ def check_template_folder(folder: Path, sandbox: Sandbox, report) -> None:
                    if url.strip() and not url.startswith("#") and "{{" not in url and "{%" not in url]
         for line, construct, refusal in sandbox.refusals(checked, path.parent):
             report(path, line, f"{construct}: {refusal}")
+    return texts

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import PressroomError, display_path, unreadable_text
+from .errors import PressroomError, display_path
 
 
 class _Undefined(jinja2.StrictUndefined):
@@ -36,20 +36,19 @@ def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
     )
 
 
-def check_template_syntax(folder: Path, report) -> None:
-    """Compile every template in `folder`; `report(path, line, message)` records each syntax error."""
+def check_template_syntax(folder: Path, texts: dict[Path, str], report) -> None:
+    """Compile every template (.j2) among `texts`, the template files of `folder` by path;
+    `report(path, line, message)` records each syntax error."""
     if not folder.is_dir():
         report(folder, None, "templates: folder not found; pass --templates or set templates in pressroom.yaml")
         return
     environment = make_environment(folder, autoescape=False)
-    for path in sorted(folder.rglob("*.j2")):
-        try:
-            source = path.read_text(encoding="utf-8")
-            environment.parse(source, path.name, str(path))
-        except jinja2.TemplateSyntaxError as error:
-            report(path, error.lineno, f"template syntax: {error.message}")
-        except (OSError, UnicodeDecodeError) as error:
-            report(path, 1, unreadable_text(error))
+    for path, source in sorted(texts.items()):
+        if path.suffix == ".j2":
+            try:
+                environment.parse(source, path.name, str(path))
+            except jinja2.TemplateSyntaxError as error:
+                report(path, error.lineno, f"template syntax: {error.message}")
 
 
 def render_template(environment: jinja2.Environment, name: str, **context) -> str:
