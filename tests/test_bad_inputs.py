@@ -175,7 +175,7 @@ CASES = [
     Case("symlinked section out of the project", lambda p: (
         write_bytes(p, "secret/notes.md", b"---\ntitle: Secret\n---\nSecret.\n"),
         symlink(p, "content/sections/03-notes.md", p.root / "secret/notes.md")),
-         [f"content/sections/03-notes.md:1: file: is a link to '{{root}}/secret/notes.md', outside the project; "
+         ["content/sections/03-notes.md:1: file: is a link to '{root}/secret/notes.md', outside the project; "
           "copy the file in instead"]),
     Case("http image", lambda p: section(p, "![Logo](http://example.org/logo.png)\n"),
          [f"{SECTION}:4: image: 'http://example.org/logo.png' {REMOTE_OFF}"]),
