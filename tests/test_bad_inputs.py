@@ -313,6 +313,22 @@ CASES = [
     Case("hundreds of formatted pieces in one word", lambda p: section(p, "Fine.\n\n" + "a*b*" * 100 + "\n"),
          [f"{SECTION}:6: Markdown: more than 200 pieces (text, emphasis, code, links) run together without a "
           "space; add spaces or drop some formatting"]),
+    Case("invisible control character in a section", lambda p: section(p, "Fine.\n\nA pasted\x0bbreak.\n"),
+         [f"{SECTION}:6: file: contains the invisible control character U+000B; delete it"]),
+    Case("control character written as a YAML escape", lambda p: section(p, "Body.\n", 'title: "A\\x01B"\n'),
+         [f"{SECTION}:2: title: contains the invisible control character U+0001; delete it"]),
+    Case("report block of the wrong shape", lambda p: p.write("templates/report/report.yaml.j2",
+                                                              "- toc: {title: Contents}\n- cover: x\n"),
+         ["templates/report/report.yaml.j2: block 2: cover: must be 'key: value' lines, got 'x'"],
+         count="1 error in templates/"),
+    Case("report table row that is not a mapping", lambda p: p.write(
+        "templates/report/report.yaml.j2", "- table: {columns: [{key: a, header: A}], rows: [x]}\n"),
+         ["templates/report/report.yaml.j2: block 1: table.rows: must be 'key: value' lines, got 'x'"],
+         count="1 error in templates/"),
+    Case("report heading deeper than Word's styles", lambda p: p.write(
+        "templates/report/report.yaml.j2", "- heading: {text: Deep, level: 9}\n"),
+         ["templates/report/report.yaml.j2: block 1: heading.level: input should be less than or equal to 6, got 9"],
+         count="1 error in templates/"),
     Case("unknown funder", lambda p: None,
          ["content/data/funders.yaml: funder: no funder with slug 'nobody' (known: none)"],
          args=["report", "--funder", "nobody"]),

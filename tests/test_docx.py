@@ -501,6 +501,8 @@ def test_grant_amounts_keep_their_cents_only_when_they_have_some(sample):
     assert "Grant: EUR 12,345, Test programme" in body_texts(whole)
     cents = open_docx(render(sample, {**FUNDER, "grant": {"amount": Decimal("1234.50"), "currency": "USD"}}))
     assert "Grant: USD 1,234.50, Test programme" in body_texts(cents)
+    fils = open_docx(render(sample, {**FUNDER, "grant": {"amount": Decimal("12500.125"), "currency": "JOD"}}))
+    assert "Grant: JOD 12,500.125, Test programme" in body_texts(fils)
     assert "Sample funder" in body_texts(cents)
 
 

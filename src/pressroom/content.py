@@ -19,7 +19,8 @@ from .errors import Problems, known_names
 from .markdown import MAX_INLINE_NESTING, MAX_NESTING, MAX_PIECES_IN_A_WORD, BodyReader, make_parser
 from .sandbox import (ResourceRefused, Sandbox, data_url_image_problem, html_resource_urls, image_problem,
                       shortened)
-from .schema import DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter, validate
+from .schema import (CONTROL_CHARACTER, DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter,
+                     control_character_problem, validate)
 from .yamlfile import YamlProblem, line_of, load_yaml
 
 SECTION_NAME = re.compile(r"^(?P<order>\d+)[-_](?P<slug>.+)$")
@@ -92,12 +93,18 @@ class ContentReader:
             self.problems.add(path, line, "file: not a text file (it contains NUL bytes); save it as UTF-8 text")
             return None
         try:
-            return raw.decode("utf-8").removeprefix("\ufeff")
+            text = raw.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
             self.problems.add(path, line, f"file: not valid UTF-8 (byte 0x{raw[error.start]:02x}); "
                               "save the file as UTF-8")
             return None
+        found = CONTROL_CHARACTER.search(text)
+        if found is not None:
+            self.problems.add(path, text[: found.start()].count("\n") + 1,
+                              f"file: {control_character_problem(found.group())}")
+            return None
+        return text
 
     def read_front_matter(self, path: Path, text: str, schema):
         """Split `text` into validated front matter and body; returns (front matter, body, body line offset).

@@ -8,13 +8,17 @@ block points at the already-parsed Section; only the template's own short `text`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from . import model as m
 from .config import Settings
 from .errors import PressroomError
 from .markdown import BodyReader, make_parser
+from .schema import Strict, Text, control_character_problem, describe_error
 from .templates import make_environment, render_template
 from .yamlfile import YamlProblem, load_yaml
 
@@ -56,6 +60,45 @@ class DataTable:
 ReportBlock = Cover | TableOfContents | HeadingBlock | BodyBlock | DataTable
 
 
+# What each kind of block in the rendered template may hold (numbers are taken as text).
+class BlockSpec(Strict):
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+
+class CoverSpec(BlockSpec):
+    title: Text | None = None  # None: the document's
+    subtitle: Text | None = None
+    lines: list[Text] | None = None
+
+
+class TocSpec(BlockSpec):
+    title: Text = "Contents"
+
+
+class HeadingSpec(BlockSpec):
+    text: Text
+    level: int = Field(default=1, ge=1, le=6)
+    anchor: Text = ""
+
+
+class IntroSpec(BlockSpec):
+    pass
+
+
+class ColumnSpec(BlockSpec):
+    key: Text
+    header: Text
+
+
+class TableSpec(BlockSpec):
+    columns: list[ColumnSpec] = Field(min_length=1)
+    rows: list[dict[str, Any]]
+
+
+BLOCK_SCHEMAS = {"cover": CoverSpec, "toc": TocSpec, "heading": HeadingSpec, "intro": IntroSpec,
+                 "section": Text, "text": Text, "table": TableSpec}
+
+
 def plan_report(document: m.Document, settings: Settings, funder: dict | None = None) -> list[ReportBlock]:
     """Render the report template for one edition (general when `funder` is None) into blocks."""
     folder = settings.templates / "report"
@@ -63,6 +106,7 @@ def plan_report(document: m.Document, settings: Settings, funder: dict | None = 
     # `| tojson` writes YAML-safe strings; ensure_ascii would split emoji into surrogate escapes that YAML
     # reads back as two broken halves.
     environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    environment.filters["money"] = format_amount
     text = render_template(environment, TEMPLATE, document=document, meta=document.meta,
                            sections=document.sections, data=document.data, funder=funder)
     path = folder / TEMPLATE
@@ -75,6 +119,16 @@ def plan_report(document: m.Document, settings: Settings, funder: dict | None = 
         raise PressroomError("must render a YAML list of blocks", path)
     planner = _Planner(document, path)
     return [planner.block(item, index) for index, item in enumerate(items)]
+
+
+def format_amount(amount) -> str:
+    """A sum with thousands separators: whole numbers without decimals, others with at least two
+    (and three where given, as dinars and rials have)."""
+    amount = Decimal(amount)
+    if amount == amount.to_integral_value():
+        return f"{amount:,.0f}"
+    places = max(2, -amount.normalize().as_tuple().exponent)
+    return f"{amount:,.{places}f}"
 
 
 class _Planner:
@@ -93,26 +147,35 @@ class _Planner:
         if handler is None:
             known = ", ".join(n.removeprefix("plan_") for n in dir(self) if n.startswith("plan_"))
             self.fail(index, f"unknown block '{kind}' (known: {known})")
+        schema = BLOCK_SCHEMAS[kind]
+        if value is None and isinstance(schema, type):  # `- toc:` with nothing after it: all defaults
+            value = {}
         try:
-            return handler(value or {})
-        except (KeyError, TypeError, ValueError) as error:
+            checked = TypeAdapter(schema).validate_python(value)
+        except ValidationError as error:
+            first = error.errors()[0]
+            detail = describe_error(schema, first["loc"], first)
+            self.fail(index, f"{kind}.{detail}" if first["loc"] else f"{kind}{detail.removeprefix('file')}")
+        try:
+            return handler(checked)
+        except (KeyError, ValueError) as error:
             self.fail(index, f"block '{kind}': {error}")
 
     def fail(self, index: int, message: str):
         raise PressroomError(f"block {index + 1}: {message}", self.path)
 
-    def plan_cover(self, value: dict) -> Cover:
+    def plan_cover(self, value: CoverSpec) -> Cover:
         meta = self.document.meta
-        return Cover(value.get("title", meta.title), value.get("subtitle", meta.subtitle),
-                     tuple(str(line) for line in value.get("lines") or ()))
+        return Cover(meta.title if value.title is None else value.title,
+                     meta.subtitle if value.subtitle is None else value.subtitle, tuple(value.lines or ()))
 
-    def plan_toc(self, value: dict) -> TableOfContents:
-        return TableOfContents(value.get("title", "Contents"))
+    def plan_toc(self, value: TocSpec) -> TableOfContents:
+        return TableOfContents(value.title)
 
-    def plan_heading(self, value: dict) -> HeadingBlock:
-        return HeadingBlock(str(value["text"]), int(value.get("level", 1)), str(value.get("anchor", "")))
+    def plan_heading(self, value: HeadingSpec) -> HeadingBlock:
+        return HeadingBlock(value.text, value.level, value.anchor)
 
-    def plan_intro(self, value: dict) -> BodyBlock:
+    def plan_intro(self, value: IntroSpec) -> BodyBlock:
         return BodyBlock(self.document.intro, "introduction")
 
     def plan_section(self, slug: str) -> BodyBlock:
@@ -123,14 +186,20 @@ class _Planner:
     def plan_text(self, markdown: str) -> BodyBlock:
         self.text_count += 1
         reader = BodyReader(self.parser, 0, _no_images, set(), min_heading_level=2)
-        return BodyBlock(reader.read(str(markdown)), f"text-{self.text_count}")
+        return BodyBlock(reader.read(markdown), f"text-{self.text_count}")
 
-    def plan_table(self, value: dict) -> DataTable:
-        columns = value["columns"]
-        rows = value["rows"]
-        headers = tuple(str(c["header"]) for c in columns)
-        cells = tuple(tuple(str(row.get(c["key"], "")) for c in columns) for row in rows)
+    def plan_table(self, value: TableSpec) -> DataTable:
+        headers = tuple(column.header for column in value.columns)
+        cells = tuple(tuple(_cell_text(row.get(column.key)) for column in value.columns) for row in value.rows)
         return DataTable(headers, cells)
+
+
+def _cell_text(value: Any) -> str:
+    text = "" if value is None else str(value)
+    problem = control_character_problem(text)
+    if problem:
+        raise ValueError(f"a cell {problem}")
+    return text
 
 
 def _no_images(src: str, alt: str, title: str, line) -> m.Image:

@@ -8,20 +8,40 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import typing
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StringConstraints, TypeAdapter, ValidationError,
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, TypeAdapter, ValidationError,
                       model_validator)
 
 from .config import PAPER_SIZES, PDF_VARIANTS
 from .errors import Problems, unreadable_text
 from .yamlfile import YamlProblem, line_of, load_yaml
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True)]
-RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Characters no text may hold: C0 controls other than tab and line breaks, and the two non-characters.
+# They are invisible (usually pasted in by accident) and a Word document cannot contain them.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def control_character_problem(text: str) -> str | None:
+    """What is wrong with `text` if it holds a control character, else None."""
+    found = CONTROL_CHARACTER.search(text)
+    return None if found is None else f"contains the invisible control character U+{ord(found.group()):04X}; delete it"
+
+
+def _without_control_characters(text: str) -> str:
+    problem = control_character_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_without_control_characters)]
+RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+                         AfterValidator(_without_control_characters)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
