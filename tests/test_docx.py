@@ -412,6 +412,15 @@ def test_core_properties_come_from_the_content(report):
     assert b"<Application>Pressroom</Application>" in app and b"<Company>Test Org</Company>" in app
 
 
+@pytest.mark.parametrize("year, zip_year", [(1975, 1980), (2150, 2107)])
+def test_dates_a_zip_cannot_record_keep_the_properties_and_clamp_the_entry_times(sample, year, zip_year):
+    index = sample.content / "index.md"
+    index.write_text(index.read_text().replace("date: 2024-05-01", f"date: {year}-05-01"))
+    data = render(sample)
+    assert {info.date_time[0] for info in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {zip_year}
+    assert open_docx(data).core_properties.created.year == year
+
+
 def test_two_builds_are_byte_identical(sample):
     first, second = render(sample), render(sample)
     assert first == second

@@ -38,6 +38,7 @@ CHARACTER_STYLES = ("Hyperlink", "Verbatim Char", "Footnote Reference")
 TABLE_STYLES = ("Report Table",)
 UNSUPPORTED_PICTURES = (".svg", ".webp")
 FIXED_DATE = dt.date(2000, 1, 1)
+ZIP_DATES = (dt.date(1980, 1, 1), dt.date(2107, 12, 31))  # the dates a zip entry can record
 MAX_PROPERTY_CHARS = 255
 TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
 TOC_EMPTY = "Right-click and choose Update Field to build the table of contents."
@@ -433,8 +434,8 @@ class DocxWriter:
         self.set_properties()
         buffer = io.BytesIO()
         self.doc.save(buffer)
-        date = self.document.meta.date or FIXED_DATE
-        return x.normalised_zip(buffer.getvalue(), (max(date.year, 1980), date.month, date.day, 0, 0, 0))
+        date = min(max(self.document.meta.date or FIXED_DATE, ZIP_DATES[0]), ZIP_DATES[1])
+        return x.normalised_zip(buffer.getvalue(), (date.year, date.month, date.day, 0, 0, 0))
 
     def set_properties(self) -> None:
         meta = self.document.meta
