@@ -504,13 +504,18 @@ def test_check_reports_the_same_problems(case, project, capsys, monkeypatch):
     ({"page.j2": "one\ntwo\n{% for x in y %}\n"}, "page.j2",
      ("page.j2", 3, "template syntax: Unexpected end of template. Jinja was looking for the following tags: "
       "'endfor' or 'else'. The innermost block that needs to be closed is 'for'.")),
+    ({"page.j2": "one\n{{ 10 ** 100000 }}\n"}, "page.j2",  # Jinja computes constants as it compiles
+     ("page.j2", None, "template: ValueError: Exceeds the limit (4300 digits) for integer string conversion; "
+      "use sys.set_int_max_str_digits() to increase the limit")),
+    ({"page.j2": "one\n{% include 'picture.png' %}\n", "picture.png": "\udcff"}, "page.j2",
+     ("page.j2", 2, "template: included file is not UTF-8 text")),
 ])
 def test_template_problems_name_the_right_file_and_line(tmp_path, files, name, expected):
     from pressroom.errors import PressroomError
     from pressroom.templates import make_environment, render_template
 
     for file, text in files.items():
-        (tmp_path / file).write_text(text)
+        (tmp_path / file).write_text(text, encoding="utf-8", errors="surrogateescape")  # "\udcff": byte 0xff
     with pytest.raises(PressroomError) as caught:
         render_template(make_environment(tmp_path, autoescape=True), name, y=[])
     [problem] = caught.value.problems

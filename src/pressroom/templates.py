@@ -68,15 +68,29 @@ def render_template(environment: jinja2.Environment, name: str, **context) -> st
     except jinja2.UndefinedError as error:
         path, line = _template_frame(folder, name)
         raise PressroomError(f"template: {error.message}", path, line) from None
+    except UnicodeDecodeError:  # Jinja loads templates as UTF-8 text
+        path, line = _template_frame(folder, name)
+        raise PressroomError("template: included file is not UTF-8 text", path, line) from None
     except PressroomError:
         raise
     except Exception as error:
         # An expression in the template failed (say `{{ 1 / 0 }}`): the template's fault if the
         # innermost frame is the template's own code; otherwise a bug in Pressroom, so let it through.
         path, line = _template_frame(folder, name, innermost_only=True)
-        if line is None:
+        if line is None and not _raised_by_jinja():  # Jinja compiling the template (folding `10 ** 99999`)
             raise
         raise PressroomError(f"template: {type(error).__name__}: {error}", path, line) from None
+
+
+def _raised_by_jinja() -> bool:
+    """Whether every frame below the current handler's is Jinja's own code."""
+    jinja = str(Path(jinja2.__file__).parent)
+    traceback = sys.exc_info()[2].tb_next
+    filenames = []
+    while traceback is not None:
+        filenames.append(traceback.tb_frame.f_code.co_filename)
+        traceback = traceback.tb_next
+    return bool(filenames) and all(f.startswith(jinja) for f in filenames)
 
 
 def _template_frame(folder: Path, name: str, innermost_only: bool = False) -> tuple[Path, int | None]:
