@@ -329,6 +329,12 @@ CASES = [
         "templates/report/report.yaml.j2", "- heading: {text: Deep, level: 9}\n"),
          ["templates/report/report.yaml.j2: block 1: heading.level: input should be less than or equal to 6, got 9"],
          count="1 error in templates/"),
+    Case("output folder inside content", lambda p: None,
+         ["content/sections: output folder: is inside content/, where the next build would read the outputs back; "
+          "choose a folder outside it"], count="1 error in the output folder", args=["--out", "content/sections"]),
+    Case("NUL in a folder setting", lambda p: p.write("pressroom.yaml", 'out: "a\\0b"\n'),
+         ["pressroom.yaml:1: out: contains the invisible control character U+0000; delete it"],
+         count="1 error in pressroom.yaml"),
     Case("unknown funder", lambda p: None,
          ["content/data/funders.yaml: funder: no funder with slug 'nobody' (known: none)"],
          args=["report", "--funder", "nobody"]),

@@ -51,6 +51,7 @@ def build(settings: Settings, request: BuildRequest = BuildRequest()) -> list[Pa
     Nothing in the output folder changes until every output has rendered, so a failed or interrupted
     build leaves the last good outputs as they were.
     """
+    refuse_output_inside_inputs(settings)
     document = validate(settings, with_report=request.report or request.funders is not None)
     editions = select_funders(document, request.funders)
     with output_folder(settings.out) as lock:
@@ -60,6 +61,15 @@ def build(settings: Settings, request: BuildRequest = BuildRequest()) -> list[Pa
             if request.funders == ():  # every edition was built: one for a removed funder is stale
                 remove_stale_editions(settings.out / REPORTS_FOLDER, written)
             return written
+
+
+def refuse_output_inside_inputs(settings: Settings) -> None:
+    """Outputs written into content/ or templates/ would be read back by the next build."""
+    out = settings.out.resolve()
+    for folder in (settings.content, settings.templates):
+        if out.is_relative_to(folder.resolve()):
+            raise OutputError(f"output folder: is inside {folder.name}/, where the next build would read the "
+                              "outputs back; choose a folder outside it", settings.out)
 
 
 def remove_stale_editions(folder: Path, written: list[Path]) -> None:

@@ -39,7 +39,13 @@ def _without_control_characters(text: str) -> str:
     return text
 
 
+def _folder_without_control_characters(folder: Path) -> Path:
+    _without_control_characters(str(folder))
+    return folder
+
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_without_control_characters)]
+Folder = Annotated[Path, AfterValidator(_folder_without_control_characters)]
 RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
                          AfterValidator(_without_control_characters)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -122,9 +128,9 @@ class Contact(Strict):
 
 
 class ProjectConfig(Strict):
-    content: Path | None = None
-    templates: Path | None = None
-    out: Path | None = None
+    content: Folder | None = None
+    templates: Folder | None = None
+    out: Folder | None = None
     paper: Literal[PAPER_SIZES] | None = None
     print_marks: StrictBool | None = None  # switches take true or false, not strings or numbers
 
