@@ -311,8 +311,11 @@ CASES = [
     Case("empty data file that needs keys", lambda p: p.write("content/data/contact.yaml", "# nothing yet\n"),
          ["content/data/contact.yaml:1: file: empty; write its 'key: value' lines"]),
     Case("hundreds of formatted pieces in one word", lambda p: section(p, "Fine.\n\n" + "a*b*" * 100 + "\n"),
-         [f"{SECTION}:6: Markdown: more than 200 pieces (text, emphasis, code, links) run together without a "
-          "space; add spaces or drop some formatting"]),
+         [f"{SECTION}:6: Markdown: a word of more than 1000 characters or 200 pieces (text, emphasis, code, links) "
+          "with no space; add spaces, drop some formatting or give a long link a short text"]),
+    Case("a word of thousands of letters", lambda p: section(p, "Fine.\n\n" + "word " + "word" * 300 + " end\n"),
+         [f"{SECTION}:6: Markdown: a word of more than 1000 characters or 200 pieces (text, emphasis, code, links) "
+          "with no space; add spaces, drop some formatting or give a long link a short text"]),
     Case("invisible control character in a section", lambda p: section(p, "Fine.\n\nA pasted\x0bbreak.\n"),
          [f"{SECTION}:6: file: contains the invisible control character U+000B; delete it"]),
     Case("control character written as a YAML escape", lambda p: section(p, "Body.\n", 'title: "A\\x01B"\n'),

@@ -16,7 +16,8 @@ from urllib.parse import unquote, urlsplit
 from . import model as m
 from .config import Settings
 from .errors import Problems, known_names
-from .markdown import MAX_INLINE_NESTING, MAX_NESTING, MAX_PIECES_IN_A_WORD, BodyReader, make_parser
+from .markdown import (MAX_INLINE_NESTING, MAX_NESTING, MAX_PIECES_IN_A_WORD, MAX_WORD_CHARACTERS, BodyReader,
+                       make_parser)
 from .sandbox import (ResourceRefused, Sandbox, data_url_image_problem, html_resource_urls, image_problem,
                       shortened)
 from .schema import (CONTROL_CHARACTER, DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter,
@@ -153,9 +154,9 @@ class ContentReader:
                               f"{MAX_INLINE_NESTING} levels deep; flatten the nesting")
             return body
         if reader.long_word_line is not None:
-            self.problems.add(path, reader.long_word_line, f"Markdown: more than {MAX_PIECES_IN_A_WORD} pieces "
-                              "(text, emphasis, code, links) run together without a space; add spaces or drop "
-                              "some formatting")
+            self.problems.add(path, reader.long_word_line, f"Markdown: a word of more than {MAX_WORD_CHARACTERS} "
+                              f"characters or {MAX_PIECES_IN_A_WORD} pieces (text, emphasis, code, links) with no "
+                              "space; add spaces, drop some formatting or give a long link a short text")
             return body
         if reader.too_deep_line is not None:
             self.problems.add(path, reader.too_deep_line, f"Markdown: nested more than {MAX_NESTING} levels deep "

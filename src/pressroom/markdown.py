@@ -26,6 +26,7 @@ MAX_INLINE_NESTING = 20  # emphasis inside links inside emphasis...: no real tex
 # which the PDF renderer lays out in time that grows with the square of its pieces (1000 take a minute).
 # A real word has a handful ("**Pressroom**'s" has four).
 MAX_PIECES_IN_A_WORD = 200
+MAX_WORD_CHARACTERS = 1000  # hyphenating a long word grows the same way: 8000 letters take a minute and a half
 TOO_DEEP = "too_deep_line"  # key in the parse env: 0-based line where nesting hit MAX_NESTING
 
 
@@ -37,16 +38,23 @@ def make_parser(allow_raw_html: bool = False) -> MarkdownIt:
     return parser
 
 
-def _most_pieces_in_a_word(children) -> int:
-    """The most inline tokens that follow one another with no space or line break between them."""
-    most = run = 0
+def _longest_word(children) -> tuple[int, int]:
+    """The most inline tokens, and the most characters, that follow one another with no space or line
+    break between them."""
+    most_pieces = most_characters = pieces = characters = 0
     for token in children:
-        if token.type in ("softbreak", "hardbreak") or (token.type == "text" and any(c.isspace() for c in token.content)):
-            run = 0
+        if token.type in ("softbreak", "hardbreak"):
+            pieces = characters = 0
+            continue
+        text = token.content if token.type in ("text", "code_inline") else ""
+        parts = re.split(r"\s", text)
+        if len(parts) == 1:  # no space: the word goes on
+            pieces, characters = pieces + 1, characters + len(text)
         else:
-            run += 1
-            most = max(most, run)
-    return most
+            most_characters = max(most_characters, characters + len(parts[0]), *map(len, parts[1:-1]))
+            pieces, characters = (1, len(parts[-1])) if parts[-1] else (0, 0)
+        most_pieces, most_characters = max(most_pieces, pieces), max(most_characters, characters)
+    return most_pieces, most_characters
 
 
 def _record_nesting_limit(parser: MarkdownIt) -> None:
@@ -86,7 +94,7 @@ class BodyReader:
         self.raw_html: list[tuple[str, int | None]] = []  # (html, line), for the resource sandbox
         self.too_deep_line: int | None = None  # where nesting passed MAX_NESTING and text would be lost
         self.too_deep_inline_line: int | None = None  # where inline nesting passed MAX_INLINE_NESTING
-        self.long_word_line: int | None = None  # where a word has more than MAX_PIECES_IN_A_WORD pieces
+        self.long_word_line: int | None = None  # where a word passes MAX_PIECES_IN_A_WORD or MAX_WORD_CHARACTERS
 
     def read(self, text: str) -> m.Body:
         env: dict = {}
@@ -100,7 +108,8 @@ class BodyReader:
                 # Refuse before building the tree: the tree and both writers recurse once per level.
                 self.too_deep_inline_line = token.map[0] + 1 + self.line_offset
                 return m.Body()
-            if _most_pieces_in_a_word(token.children or ()) > MAX_PIECES_IN_A_WORD:
+            pieces, characters = _longest_word(token.children or ())
+            if pieces > MAX_PIECES_IN_A_WORD or characters > MAX_WORD_CHARACTERS:
                 self.long_word_line = token.map[0] + 1 + self.line_offset
                 return m.Body()
         tree = SyntaxTreeNode(tokens)
