@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from pressroom.cli import main
 from pressroom.content import read_content
+from pressroom.errors import PressroomError
 from pressroom.writers import pdf as pdf_writer
 from pressroom.writers.pdf import booklet_padding, render_brochure_html, write_brochure
 
@@ -692,3 +693,22 @@ def test_long_titles_are_shortened_in_the_running_header(project):
     page = next(text for text in page_texts(build_pdf(project)) if "Body text." in text)
     assert "GAINS IN RESEARCH ON THE GENETIC AND\u2026" in page
     assert long_title.upper() not in page
+
+
+def test_a_stylesheet_the_renderer_breaks_on_is_a_template_error(repo_project):
+    css = repo_project.templates / "brochure" / "brochure.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n* { column-count: 3; column-span: all }\n", encoding="utf-8")
+    with pytest.raises(PressroomError) as raised:
+        build_pdf(repo_project)
+    [problem] = raised.value.problems
+    assert problem.path == repo_project.templates / "brochure" and problem.line is None
+    assert problem.message.startswith("the PDF renderer failed (AssertionError in weasyprint/")
+
+
+def test_a_fault_in_pressroom_while_rendering_is_not_blamed_on_the_templates(project, monkeypatch):
+    def broken(rendered):
+        raise RuntimeError("a bug in Pressroom")
+
+    monkeypatch.setattr(pdf_writer, "warn_low_resolution_images", broken)
+    with pytest.raises(RuntimeError, match="a bug in Pressroom"):
+        build_pdf(project)

@@ -160,6 +160,19 @@ def _sandboxed_fetcher(weasyprint, settings: Settings):
     return fetcher, RefusedResource
 
 
+def _renderer_frame(traceback) -> str | None:
+    """`weasyprint/layout/page.py:717` if the innermost frame of `traceback` is WeasyPrint's, else None."""
+    import weasyprint
+
+    package = Path(weasyprint.__file__).parent
+    while traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    filename = Path(traceback.tb_frame.f_code.co_filename)
+    if not filename.is_relative_to(package):
+        return None
+    return f"weasyprint/{filename.relative_to(package).as_posix()}:{traceback.tb_lineno}"
+
+
 class _weasyprint_errors(logging.Handler):
     """While rendering: collects WeasyPrint's warnings (a CSS declaration it ignored, say) to print once,
     and turns a refused resource (fatal to rendering) into a located user error."""
@@ -186,6 +199,11 @@ class _weasyprint_errors(logging.Handler):
         self.logger.propagate = self.saved
         if kind is not None and issubclass(kind, self.refused):
             raise PressroomError(f"resource: {error}", self.folder / TEMPLATE) from None
+        failed_in = _renderer_frame(traceback) if kind is not None and issubclass(kind, Exception) else None
+        if failed_in is not None:  # WeasyPrint itself broke on what the templates asked of it
+            raise PressroomError(f"the PDF renderer failed ({kind.__name__} in {failed_in}); a stylesheet or "
+                                 "template construct it cannot lay out is the likely cause: undo the latest change "
+                                 "there", self.folder) from error
         if kind is None:
             # WeasyPrint names the line and column, not the file: the stylesheets and HTML of this folder
             for message in self.messages:
