@@ -16,8 +16,7 @@ from urllib.parse import unquote, urlsplit
 from . import model as m
 from .config import Settings
 from .errors import Problems, known_names
-from .markdown import (MAX_INLINE_NESTING, MAX_NESTING, MAX_PIECES_IN_A_WORD, MAX_WORD_CHARACTERS, BodyReader,
-                       make_parser)
+from .markdown import BodyReader, make_parser
 from .sandbox import (ResourceRefused, Sandbox, data_url_image_problem, html_resource_urls, image_problem,
                       shortened)
 from .schema import (CONTROL_CHARACTER, DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter,
@@ -149,18 +148,8 @@ class ContentReader:
             self.problems.add(path, reader.current_line or line_offset + 1,
                               "Markdown: nested too deeply to read; flatten the nesting")
             return m.Body()
-        if reader.too_deep_inline_line is not None:
-            self.problems.add(path, reader.too_deep_inline_line, f"Markdown: emphasis and links nested more than "
-                              f"{MAX_INLINE_NESTING} levels deep; flatten the nesting")
-            return body
-        if reader.long_word_line is not None:
-            self.problems.add(path, reader.long_word_line, f"Markdown: a word of more than {MAX_WORD_CHARACTERS} "
-                              f"characters or {MAX_PIECES_IN_A_WORD} pieces (text, emphasis, code, links) with no "
-                              "space; add spaces, drop some formatting or give a long link a short text")
-            return body
-        if reader.too_deep_line is not None:
-            self.problems.add(path, reader.too_deep_line, f"Markdown: nested more than {MAX_NESTING} levels deep "
-                              "(each list counts two); text from here on would be lost, so flatten the nesting")
+        for line, message in reader.limit_problems:
+            self.problems.add(path, line, message)
         self.links.extend((path, line, url) for url, line in reader.links)
         for html, line in reader.raw_html:
             self.check_raw_html(path, line, html)

@@ -28,6 +28,13 @@ MAX_INLINE_NESTING = 20  # emphasis inside links inside emphasis...: no real tex
 MAX_PIECES_IN_A_WORD = 200
 MAX_WORD_CHARACTERS = 1000  # hyphenating a long word grows the same way: 8000 letters take a minute and a half
 TOO_DEEP = "too_deep_line"  # key in the parse env: 0-based line where nesting hit MAX_NESTING
+TOO_DEEP_MESSAGE = (f"Markdown: nested more than {MAX_NESTING} levels deep (each list counts two); text from here "
+                    "on would be lost, so flatten the nesting")
+TOO_DEEP_INLINE_MESSAGE = (f"Markdown: emphasis and links nested more than {MAX_INLINE_NESTING} levels deep; "
+                           "flatten the nesting")
+LONG_WORD_MESSAGE = (f"Markdown: a word of more than {MAX_WORD_CHARACTERS} characters or {MAX_PIECES_IN_A_WORD} "
+                     "pieces (text, emphasis, code, links) with no space; add spaces, drop some formatting or "
+                     "give a long link a short text")
 
 
 def make_parser(allow_raw_html: bool = False) -> MarkdownIt:
@@ -92,26 +99,27 @@ class BodyReader:
         self.current_line: int | None = None
         self.links: list[tuple[str, int | None]] = []  # (url, line), checked once all anchors are known
         self.raw_html: list[tuple[str, int | None]] = []  # (html, line), for the resource sandbox
-        self.too_deep_line: int | None = None  # where nesting passed MAX_NESTING and text would be lost
-        self.too_deep_inline_line: int | None = None  # where inline nesting passed MAX_INLINE_NESTING
-        self.long_word_line: int | None = None  # where a word passes MAX_PIECES_IN_A_WORD or MAX_WORD_CHARACTERS
+        self.limit_problems: list[tuple[int, str]] = []  # (line, message): a limit above that the text passed
 
     def read(self, text: str) -> m.Body:
         env: dict = {}
         tokens = self.parser.parse(text, env)
         if TOO_DEEP in env:
-            self.too_deep_line = env[TOO_DEEP] + 1 + self.line_offset
+            self.limit_problems.append((env[TOO_DEEP] + 1 + self.line_offset, TOO_DEEP_MESSAGE))
         for token in tokens:
             if token.type != "inline" or not token.map:
                 continue
-            if any(child.level > MAX_INLINE_NESTING for child in token.children or ()):
-                # Refuse before building the tree: the tree and both writers recurse once per level.
-                self.too_deep_inline_line = token.map[0] + 1 + self.line_offset
-                return m.Body()
             pieces, characters = _longest_word(token.children or ())
-            if pieces > MAX_PIECES_IN_A_WORD or characters > MAX_WORD_CHARACTERS:
-                self.long_word_line = token.map[0] + 1 + self.line_offset
-                return m.Body()
+            # Refuse these before building the tree: the tree and both writers recurse once per nesting level,
+            # and the PDF renderer would take minutes over the word.
+            if any(child.level > MAX_INLINE_NESTING for child in token.children or ()):
+                refusal = TOO_DEEP_INLINE_MESSAGE
+            elif pieces > MAX_PIECES_IN_A_WORD or characters > MAX_WORD_CHARACTERS:
+                refusal = LONG_WORD_MESSAGE
+            else:
+                continue
+            self.limit_problems = [(token.map[0] + 1 + self.line_offset, refusal)]
+            return m.Body()
         tree = SyntaxTreeNode(tokens)
         blocks, footnotes = [], []
         for node in tree.children:
