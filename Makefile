@@ -47,7 +47,7 @@ test: $(INSTALLED) test-deps ## Run the test suite
 	$(BIN)/python -m pytest
 
 reference-doc: $(INSTALLED) ## Rebuild templates/report/reference.docx from the style definitions
-	$(BIN)/python -m pressroom.writers.docx_reference templates/report/reference.docx
+	$(BIN)/python -m pressroom.report.reference templates/report/reference.docx
 
 $(INSTALLED): pyproject.toml $(SYSTEM_DEPS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

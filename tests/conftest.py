@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pressroom.config import Settings
+import pressroom
+from pressroom.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -17,6 +18,24 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+def brochure_pdf(document, settings) -> bytes:
+    return pressroom.render(settings, "brochure", document)["brochure.pdf"]
+
+
+def report_docx(document, settings, funder: dict | None = None) -> bytes:
+    """The general report, or the edition for `funder` (a funders.yaml entry, which need not be in it)."""
+    if funder is None:
+        return pressroom.render(settings, "report", document)["report.docx"]
+    from pressroom.report import render_report
+
+    return render_report(document, pressroom.ProjectFiles(settings), funder)
+
+
+def job_for(settings):
+    """What an output is given, for tests that call into one output's package."""
+    return pressroom.Job(settings, pressroom.ProjectFiles(settings))
 
 
 class Project:

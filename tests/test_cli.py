@@ -80,12 +80,12 @@ def test_check_refuses_a_resource_the_template_takes_from_data_as_the_build_does
 
 
 def test_an_internal_fault_is_short_and_says_where_to_report_it(project, capsys, monkeypatch):
-    import pressroom.build
+    import pressroom.pipeline
 
     def broken(settings):
         raise RuntimeError("something inside broke")
 
-    monkeypatch.setattr(pressroom.build, "check", broken)
+    monkeypatch.setattr(pressroom.pipeline, "check", broken)
     monkeypatch.chdir(project.root)
     assert main(["check"]) == 3
     assert capsys.readouterr().err == (
@@ -97,25 +97,25 @@ def test_an_internal_fault_is_short_and_says_where_to_report_it(project, capsys,
 
 
 def test_ctrl_c_exits_130_with_one_line(project, capsys, monkeypatch):
-    import pressroom.build
+    import pressroom.pipeline
 
     def interrupted(settings):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pressroom.build, "check", interrupted)
+    monkeypatch.setattr(pressroom.pipeline, "check", interrupted)
     monkeypatch.chdir(project.root)
     assert main(["check"]) == 130
     assert capsys.readouterr().err.strip() == "Interrupted; earlier outputs are unchanged."
 
 
 def test_ctrl_c_held_until_the_outputs_were_in_place_says_so(project, capsys, monkeypatch):
-    import pressroom.build
+    import pressroom.pipeline
     from pressroom.errors import InterruptedAfterWriting
 
     def interrupted_after_writing(settings, request):
         raise InterruptedAfterWriting
 
-    monkeypatch.setattr(pressroom.build, "build", interrupted_after_writing)
+    monkeypatch.setattr(pressroom.pipeline, "build", interrupted_after_writing)
     monkeypatch.chdir(project.root)
     assert main(["build"]) == 130
     assert capsys.readouterr().err.strip() == "Interrupted; the new outputs were already all in place."

@@ -16,11 +16,12 @@ from docx.oxml.ns import nsmap, qn
 from lxml import etree
 from PIL import Image
 
-from pressroom.build import BuildRequest, build, render_report
+from pressroom.pipeline import BuildRequest, build
+from conftest import brochure_pdf, job_for, report_docx
 from pressroom.content import read_content
 from pressroom.errors import PressroomError
-from pressroom.writers.docx_reference import build_reference_document
-from pressroom.writers.docx import bookmark_name
+from pressroom.report.reference import build_reference_document
+from pressroom.report.docx import bookmark_name
 
 from conftest import REPO
 
@@ -87,7 +88,7 @@ def sample(project):
 
 
 def render(project, funder=None) -> bytes:
-    return render_report(read_content(project.settings), project.settings, funder)
+    return report_docx(read_content(project.settings), project.settings, funder)
 
 
 def open_docx(data: bytes):
@@ -330,7 +331,7 @@ def test_hyperlinks_are_external_relationships_and_internal_links_bookmarks(repo
 
 def test_emphasis_inside_a_link_keeps_the_hyperlink_style(project):
     project.write("content/sections/01-first.md", "---\ntitle: A\n---\nSee [the *very* best](https://example.org).\n")
-    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    report = docx.Document(io.BytesIO(report_docx(read_content(project.settings), project.settings)))
     [link] = report.element.body.xpath(".//w:hyperlink[@r:id]")
     runs = link.xpath("./w:r")
     assert [r.xpath("string(.)") for r in runs] == ["the ", "very", " best"]
@@ -382,7 +383,7 @@ def test_images_carry_alt_text_and_fit_the_text_width(report):
 def test_tall_images_fit_the_text_height(project):
     Image.new("RGB", (600, 4000), (200, 30, 30)).save(project.content / "tall.png", dpi=(72, 72))
     project.write("content/sections/01-first.md", "---\ntitle: A\n---\n![A tall bar](../tall.png)\n")
-    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    report = docx.Document(io.BytesIO(report_docx(read_content(project.settings), project.settings)))
     [picture] = report.inline_shapes
     section = report.sections[-1]
     assert picture.height <= section.page_height - section.top_margin - section.bottom_margin
@@ -547,7 +548,7 @@ def test_footnotes_hold_lists_and_pictures_like_the_body(sample):
 def test_report_builds_without_optional_metadata(project):
     """A project whose index has only a title still gets a cover (title alone) and a report."""
     project.write("content/index.md", "---\ntitle: Only A Title\n---\nIntro.\n")
-    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    report = docx.Document(io.BytesIO(report_docx(read_content(project.settings), project.settings)))
     cover = [(p.style.name, p.text) for p in report.paragraphs][:2]
     assert cover[0] == ("Title", "Only A Title")
 
@@ -555,7 +556,7 @@ def test_report_builds_without_optional_metadata(project):
 def test_emoji_and_astral_characters_in_names_reach_the_report(project):
     project.write("content/sections/01-first.md", "---\ntitle: Kites \U0001F680 and \U0002000B\n---\nBody.\n")
     project.write("content/data/institutions.yaml", "- name: Clinic \U0001F3E5\n  role: Cares.\n")
-    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    report = docx.Document(io.BytesIO(report_docx(read_content(project.settings), project.settings)))
     texts = [p.text for p in report.paragraphs]
     assert "Kites \U0001F680 and \U0002000B" in texts
     assert "Clinic \U0001F3E5" in [c.text for t in report.tables for row in t.rows for c in row.cells]
@@ -564,7 +565,7 @@ def test_emoji_and_astral_characters_in_names_reach_the_report(project):
 def test_long_metadata_is_cut_at_a_word_to_the_property_limit(project):
     summary = " ".join(["A long summary sentence that keeps going."] * 12)
     project.write("content/index.md", f"---\ntitle: T\nsummary: {summary}\nkeywords: [{', '.join(['kw'] * 120)}]\n---\nIntro.\n")
-    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    report = docx.Document(io.BytesIO(report_docx(read_content(project.settings), project.settings)))
     subject = report.core_properties.subject
     kept = subject.removesuffix("\u2026")
     assert len(subject) <= 255 and kept != subject and summary.startswith(kept) and summary[len(kept)] == " "
@@ -574,7 +575,7 @@ def test_long_metadata_is_cut_at_a_word_to_the_property_limit(project):
 def test_svg_images_show_their_alt_text_with_one_warning(project, capsys):
     (project.content / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
     project.write("content/sections/01-first.md", "---\ntitle: A\n---\n![A chart](../chart.svg) ![A chart](../chart.svg)\n")
-    report = docx.Document(io.BytesIO(render_report(read_content(project.settings), project.settings)))
+    report = docx.Document(io.BytesIO(report_docx(read_content(project.settings), project.settings)))
     assert any(p.text == "[A chart] [A chart]" for p in report.paragraphs)
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith("Warning: ") and err[0].endswith(

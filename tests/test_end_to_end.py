@@ -6,7 +6,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from pressroom.build import BuildRequest, build
+from pressroom.pipeline import BuildRequest, build
 from pressroom.content import read_content
 from pressroom.markdown import plain_text
 from pressroom import model as m

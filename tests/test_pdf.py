@@ -15,8 +15,9 @@ from pypdf import PdfReader
 from pressroom.cli import main
 from pressroom.content import read_content
 from pressroom.errors import PressroomError
-from pressroom.writers import pdf as pdf_writer
-from pressroom.writers.pdf import booklet_padding, render_brochure_html, write_brochure
+from pressroom.brochure import pdf as pdf_writer
+from pressroom.brochure.pdf import booklet_padding, render_brochure_html
+from conftest import brochure_pdf, job_for, report_docx
 
 MM = 72 / 25.4
 PAPER_POINTS = {"A4": (210 * MM, 297 * MM), "Letter": (612.0, 792.0), "A5": (148 * MM, 210 * MM)}
@@ -27,7 +28,7 @@ MUTED, ACCENT, RULE = (0x5B, 0x67, 0x77), (0xD9, 0x69, 0x3F), (0xC9, 0xDA, 0xD9)
 
 def build_pdf(project, **changes) -> PdfReader:
     settings = project.settings.replace(**changes)
-    return PdfReader(io.BytesIO(write_brochure(read_content(settings), settings)))
+    return PdfReader(io.BytesIO(brochure_pdf(read_content(settings), settings)))
 
 
 def box_size(box) -> tuple[float, float]:
@@ -168,7 +169,7 @@ def test_print_mode_draws_crop_and_cross_marks_outside_the_trim_box(project, tmp
     # The crop marks lie on the trim lines, so the areas reach one pixel past the bleed.
     for print_marks in (True, False):
         settings = project.settings.replace(print_marks=print_marks)
-        page = render_page(write_brochure(read_content(settings), settings), 2, tmp_path, dpi).convert("L")
+        page = render_page(brochure_pdf(read_content(settings), settings), 2, tmp_path, dpi).convert("L")
         darkest = [page.crop(box).getextrema()[0] for box in marks_areas(page, bleed + 1)]
         if print_marks:
             assert all(value < 100 for value in darkest), f"no mark in some areas: {darkest}"
@@ -349,7 +350,7 @@ def rendered_pages(pdf_path: Path, folder: Path) -> list[Image.Image]:
 def test_no_page_is_blank(repo_project, tmp_path, print_marks):
     settings = repo_project.settings.replace(print_marks=print_marks)
     pdf_path = tmp_path / "brochure.pdf"
-    pdf_path.write_bytes(write_brochure(read_content(settings), settings))
+    pdf_path.write_bytes(brochure_pdf(read_content(settings), settings))
     pages = rendered_pages(pdf_path, tmp_path)
     assert len(pages) == len(PdfReader(pdf_path).pages)
     for number, page in enumerate(pages, 1):
@@ -366,8 +367,8 @@ def test_a_blank_page_would_be_caught(tmp_path):
 
 def test_arabic_is_declared_right_to_left_and_set_against_the_right_margin(arabic_project, tmp_path):
     document = read_content(arabic_project.settings)
-    assert '<html lang="ar" dir="rtl">' in render_brochure_html(document, arabic_project.settings)
-    page = render_page(write_brochure(document, arabic_project.settings), 2, tmp_path)  # the introduction
+    assert '<html lang="ar" dir="rtl">' in render_brochure_html(document, job_for(arabic_project.settings))
+    page = render_page(brochure_pdf(document, arabic_project.settings), 2, tmp_path)  # the introduction
     left, _, right, _ = colour_mask(page, INK).getbbox()  # body text is the only ink on the page
     px_per_mm = page.width / 210  # A4
     assert (page.width - right) / px_per_mm < 23, "the line ends at the right margin (18 or 22 mm)"
@@ -377,7 +378,7 @@ def test_arabic_is_declared_right_to_left_and_set_against_the_right_margin(arabi
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_contents_labels_line_up_and_their_leaders_reach_them(request, lang, tmp_path):
     project = request.getfixturevalue("arabic_project" if lang == "ar" else "rich_project")
-    page = render_page(write_brochure(read_content(project.settings), project.settings), 1, tmp_path)
+    page = render_page(brochure_pdf(read_content(project.settings), project.settings), 1, tmp_path)
     px_per_mm = page.width / 210  # A4
     ink, primary = colour_mask(page, INK), colour_mask(page, PRIMARY)
     rows = []  # (label's box, leader and page number's box) per contents row; other lines have no ink
@@ -401,7 +402,7 @@ def test_quote_borders_and_help_bullets_sit_at_the_start_of_the_line(request, la
     project = request.getfixturevalue("arabic_project" if lang == "ar" else "rich_project")
     quote = "قول يستحق التكرار." if lang == "ar" else "A saying worth repeating."
     project.write("content/index.md", f"---\ntitle: Test Brochure\nlang: {lang}\n---\n> {quote}\n")
-    pdf = write_brochure(read_content(project.settings), project.settings)
+    pdf = brochure_pdf(read_content(project.settings), project.settings)
     last = len(PdfReader(io.BytesIO(pdf)).pages) - 1
 
     def start_and_text(page, marks, text, tall):
@@ -536,7 +537,7 @@ def test_low_resolution_image_warns_with_its_file_name(project, capsys):
 
 def test_sharp_image_gives_no_warning_and_keeps_its_alt_text_and_caption(project, capsys):
     add_image(project, "large.png", 2400, title="A caption")
-    html = render_brochure_html(read_content(project.settings), project.settings)
+    html = render_brochure_html(read_content(project.settings), job_for(project.settings))
     assert 'alt="A square of colour"' in html and "<figcaption>A caption</figcaption>" in html
     reader = build_pdf(project)
     assert capsys.readouterr().err == ""
@@ -622,7 +623,7 @@ def test_wide_tables_keep_every_column_inside_the_margins(project, tmp_path):
     row = "| " + " | ".join(f"value{i}" for i in range(12)) + " |"
     project.write("content/sections/01-first.md", f"---\ntitle: A\n---\n{header}\n{rule}\n{row}\n")
     project.out.mkdir()
-    (project.out / "b.pdf").write_bytes(write_brochure(read_content(project.settings), project.settings))
+    (project.out / "b.pdf").write_bytes(brochure_pdf(read_content(project.settings), project.settings))
     table_page = next(i for i, text in enumerate(page_texts(PdfReader(project.out / "b.pdf"))) if "head" in text)
     page = rendered_pages(project.out / "b.pdf", tmp_path)[table_page]
     right_margin = page.crop((int(page.width * 0.93), int(page.height * 0.15), page.width, int(page.height * 0.85)))
@@ -633,7 +634,7 @@ def test_tall_images_stay_above_the_page_footer(project, tmp_path):
     Image.new("RGB", (600, 4000), (255, 0, 0)).save(project.content / "tall.png", dpi=(300, 300))
     project.write("content/sections/01-first.md", "---\ntitle: A\n---\nText.\n\n![A tall red bar](../tall.png)\n")
     project.out.mkdir()
-    (project.out / "b.pdf").write_bytes(write_brochure(read_content(project.settings), project.settings))
+    (project.out / "b.pdf").write_bytes(brochure_pdf(read_content(project.settings), project.settings))
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(project.out / "b.pdf"), str(tmp_path / "page")], check=True)
     reddest = []
     for path in sorted(tmp_path.glob("page-*.png")):

@@ -12,11 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from pressroom.build import render_report
+from conftest import brochure_pdf, job_for, report_docx
 from pressroom.content import read_content
 from pressroom.errors import ContentError
-from pressroom.writers.html import render_body
-from pressroom.writers.pdf import write_brochure
+from pressroom.html import render_body
 
 FRONT = "---\ntitle: First Section\n---\n"
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -91,8 +90,8 @@ def test_every_block_comes_out_of_the_pdf_and_the_report(project, body):
     project.write("content/sections/01-first.md", FRONT + markdown)
     document = read_content(project.settings)
 
-    in_pdf = normal(pdf_text(write_brochure(document, project.settings)))
-    in_docx = normal(docx_text(render_report(document, project.settings)))
+    in_pdf = normal(pdf_text(brochure_pdf(document, project.settings)))
+    in_docx = normal(docx_text(report_docx(document, project.settings)))
 
     for text in texts:
         assert normal(text) in in_pdf, text

@@ -11,14 +11,28 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from pressroom.build import BuildRequest, build
+from pressroom.pipeline import BuildRequest, build
 from pressroom.cli import main
 from pressroom.content import read_content
 from pressroom.errors import PressroomError
-from pressroom.sandbox import (ResourceRefused, Sandbox, check_template_folder, css_urls, data_url_image_problem,
+from pressroom.sandbox import (ResourceRefused, Sandbox, css_urls, data_url_image_problem,
                                html_resource_urls, svg_problem)
 from pressroom.yamlfile import YamlProblem, load_yaml
 from test_bad_inputs import png_bytes
+
+
+def check_templates_of(templates, report):
+    """Check a templates folder alone (no built-in theme), reporting each problem to `report`."""
+    from pressroom import ProjectFiles, Settings
+    from pressroom.errors import Problems
+    from pressroom.templates import check_templates
+
+    files = ProjectFiles(Settings(content=templates.parent / "content", templates=templates),
+                         theme=templates.parent / "no-theme")
+    problems = Problems()
+    check_templates(files, problems)
+    for problem in problems.items:
+        report(problem.path, problem.line, problem.message)
 
 
 class CountingServer:
@@ -229,7 +243,7 @@ def test_template_folder_check_finds_links_out_and_remote_urls(tmp_path):
         '<link rel="stylesheet" href="https://cdn.example/x.css">\n<a href="https://example.org">ok</a>\n'
         '<img src="{{ image }}">\n<p style="background: url(/etc/hosts)">\n')
     found = []
-    check_template_folder(templates, Sandbox([templates]), lambda path, line, message: found.append(
+    check_templates_of(templates, lambda path, line, message: found.append(
         (path.name, line, message.split(":")[0])))
     assert found == [("linked.css", 1, "file"), ("page.html.j2", 1, "<link href>"), ("page.html.j2", 4, "style url()")]
 
@@ -251,7 +265,7 @@ def test_template_folder_check_names_a_folder_it_cannot_list_and_goes_on(tmp_pat
 
     monkeypatch.setattr(os, "scandir", failing_scandir)
     found = []
-    check_template_folder(templates, Sandbox([templates]), lambda path, line, message: found.append(
+    check_templates_of(templates, lambda path, line, message: found.append(
         (path.name, line, message.split(":")[0])))
     assert found == [("odd", None, "folder"), ("page.css", 1, "url()")]
 
@@ -263,7 +277,7 @@ def test_template_folder_check_allows_links_to_folders_inside_the_project(tmp_pa
     (templates / "brochure" / "shared").symlink_to(templates / "shared")
     (templates / "brochure" / "outside").symlink_to(tmp_path)
     found = []
-    check_template_folder(templates, Sandbox([templates]), lambda path, line, message: found.append(
+    check_templates_of(templates, lambda path, line, message: found.append(
         (path.name, line, message)))
     assert found == [("outside", 1, f"file: is a link to '{tmp_path}', outside the project; copy the file in "
                                     "instead")]

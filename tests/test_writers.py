@@ -10,9 +10,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from pressroom.build import render_report
+from conftest import brochure_pdf, job_for, report_docx
 from pressroom.content import read_content
-from pressroom.writers.pdf import render_brochure_html, write_brochure
+from pressroom.brochure.pdf import render_brochure_html
 
 from markdown_sample import EVERY_CONSTRUCT
 
@@ -28,7 +28,7 @@ def document(project):
 
 
 def test_html_has_every_construct_and_escapes_raw_html(document, project):
-    html = render_brochure_html(document, project.settings)
+    html = render_brochure_html(document, job_for(project.settings))
     for fragment in ("<em>emphasis</em>", "<strong>strong</strong>", "<code>inline code</code>",
                      '<a href="https://example.org/page" title="Example">web link</a>', "<br>",
                      '<h2 id="a-sub-heading">', "<blockquote>", '<ol start="3" style="counter-reset: list-item 2">', "<ul>",
@@ -39,13 +39,13 @@ def test_html_has_every_construct_and_escapes_raw_html(document, project):
 
 
 def test_pdf_contains_every_construct_text(document, project):
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(write_brochure(document, project.settings))).pages)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(brochure_pdf(document, project.settings))).pages)
     for expected in EXPECTED_TEXTS:
         assert expected in text, expected
 
 
 def test_docx_contains_every_construct_with_styles(document, project):
-    report = docx.Document(io.BytesIO(render_report(document, project.settings)))
+    report = docx.Document(io.BytesIO(report_docx(document, project.settings)))
     paragraphs = [(p.style.name, p.text) for p in report.paragraphs]
     footnotes = report.part.part_related_by(RT.FOOTNOTES).element  # real footnotes, not body paragraphs
     texts = "\n".join(t for _, t in paragraphs) + "\n".join(
@@ -64,7 +64,7 @@ def test_docx_contains_every_construct_with_styles(document, project):
 
 
 def test_docx_lists_use_real_numbering_that_restarts(document, project):
-    report = docx.Document(io.BytesIO(render_report(document, project.settings)))
+    report = docx.Document(io.BytesIO(report_docx(document, project.settings)))
     numbered = {p.text: p._p.pPr.numPr for p in report.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None}
     assert numbered["nested ordered"].ilvl.val == 1
     assert numbered["bullet one"].ilvl.val == 0
@@ -76,7 +76,7 @@ def test_docx_lists_use_real_numbering_that_restarts(document, project):
 
 
 def test_docx_declares_language(document, project):
-    report = docx.Document(io.BytesIO(render_report(document, project.settings)))
+    report = docx.Document(io.BytesIO(report_docx(document, project.settings)))
     assert report.core_properties.language == "en"
     assert report.styles.element.xpath("//w:docDefaults//w:lang/@w:val") == ["en"]
 
@@ -87,8 +87,8 @@ def test_footnotes_of_any_kind_reach_both_outputs(project, note):
     """A note that is not a plain paragraph (or is empty) is still a note, in the PDF and in the report."""
     project.write("content/sections/01-first.md", f"---\ntitle: First\n---\nSee this.[^n]\n\n[^n]: {note}\n")
     document = read_content(project.settings)
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(write_brochure(document, project.settings))).pages)
-    report = docx.Document(io.BytesIO(render_report(document, project.settings)))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(brochure_pdf(document, project.settings))).pages)
+    report = docx.Document(io.BytesIO(report_docx(document, project.settings)))
     notes = report.part.part_related_by(RT.FOOTNOTES).element
     note_text = note.lstrip("#>- ").strip() if note != "---" else ""
     assert note_text in text

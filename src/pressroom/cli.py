@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import PAPER_SIZES, PDF_VARIANTS, TARGETS
 from .errors import InterruptedAfterWriting
 
 EXIT_INTERNAL = 3
@@ -18,57 +17,107 @@ REPORT_HINT = ("This is a bug in Pressroom, not in your content; please report i
 INTERRUPTED = "Interrupted; earlier outputs are unchanged."
 INTERRUPTED_AFTER_WRITING = "Interrupted; the new outputs were already all in place."
 
-content_option = click.option("--content", type=click.Path(path_type=Path), default=None,
-                              help="Content folder.  [default: ./content]")
-templates_option = click.option("--templates", type=click.Path(path_type=Path), default=None,
-                                help="Templates folder.  [default: ./templates]")
+
+
+def setting_options(command: str):
+    """The click options of `command` ("build", "check"), one per setting declared with a flag."""
+    from .settings import SETTINGS
+
+    def decorate(function):
+        for field in reversed(SETTINGS):
+            meta = field.metadata
+            if meta["flag"] is None or command not in meta["commands"]:
+                continue
+            default = f"./{field.default}" if meta["folder"] else field.default
+            if field.type in (bool, "bool"):
+                option = click.option(meta["flag"], field.name, is_flag=True, default=None, help=meta["help"])
+            else:
+                kind = (AnyCaseChoice(meta["choices"]) if meta["choices"]
+                        else click.Path(path_type=Path) if meta["folder"] else None)
+                metavar = f"[{'|'.join(meta['choices'])}]" if meta["choices"] else None
+                option = click.option(meta["flag"], field.name, type=kind, default=None, metavar=metavar,
+                                      help=f"{meta['help']}  [default: {default}]")
+            function = option(function)
+        return function
+
+    return decorate
+
+
+class AnyCaseChoice(click.Choice):
+    """A choice matched without regard to case (`--paper letter`), named as declared in messages."""
+
+    def __init__(self, choices):
+        super().__init__(choices, case_sensitive=False)
+
+    def get_invalid_choice_message(self, value, ctx) -> str:
+        return f"{value!r} is not one of {', '.join(map(repr, self.choices))}."
+
+
+class TargetChoice(click.Choice):
+    """The build targets, read from the output registry when they are needed (an output registered
+    after start-up is a target too)."""
+
+    def __init__(self):
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from .outputs import targets
+
+        return tuple(targets())
+
+    @choices.setter
+    def choices(self, value):
+        pass
+
+
+class BuildCommand(click.Command):
+    """`build`, whose help lists each output of the registry."""
+
+    def format_help_text(self, ctx, formatter):
+        from .outputs import ALL, registry
+
+        super().format_help_text(ctx, formatter)
+        with formatter.section("Targets"):
+            formatter.write_dl([(name, output.help) for name, output in registry().items()]
+                               + [(ALL, "every output above  [default]")])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pressroom")
 @click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
 def cli(debug: bool) -> None:
-    """Turn structured Markdown in content/ into a PDF brochure and a Word report."""
+    """Turn structured Markdown in content/ into a PDF brochure, a Word report and a web page."""
     # main() reads --debug from the arguments itself: it needs it for errors raised outside this context.
 
 
-@cli.command()
-@click.argument("target", type=click.Choice(TARGETS), default="all")
-@content_option
-@templates_option
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder.  [default: ./build]")
+@cli.command(cls=BuildCommand)
+@click.argument("target", type=TargetChoice(), default="all")
+@setting_options("build")
 @click.option("--funder", "funders", multiple=True, metavar="SLUG",
               help="Build the report edition for this funder (repeatable); writes OUT/reports/SLUG.docx.")
-@click.option("--paper", type=click.Choice(PAPER_SIZES), default=None,
-              help="Brochure paper size.  [default: A4]")
-@click.option("--print", "print_marks", is_flag=True, default=None,
-              help="Print-shop PDF: 3 mm bleed, crop and cross marks, pages padded to a multiple of 4.")
-@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=None,
-              help="PDF flavour: tagged for accessibility or archival.  [default: plain]")
-def build(target, content, templates, out, funders, paper, print_marks, pdf_variant) -> None:
-    """Build TARGET: brochure, report, reports (one per funder) or all.  [default: all]"""
-    from .build import BuildRequest, build as run_build
-    from .config import load_settings
+def build(target, funders, **options) -> None:
+    """Build TARGET (see the list below).  [default: all]"""
+    from .pipeline import BuildRequest, build as run_build
+    from .settings import load_settings
 
     try:
         request = BuildRequest.for_target(target, tuple(funders))
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    settings = load_settings(project_folder(content), content=content, templates=templates, out=out,
-                             paper=paper, print_marks=print_marks, pdf_variant=pdf_variant)
+    settings = load_settings(project_folder(options["content"]), **options)
     for path in run_build(settings, request):
         click.echo(f"wrote {path}")
 
 
 @cli.command()
-@content_option
-@templates_option
-def check(content, templates) -> None:
+@setting_options("check")
+def check(**options) -> None:
     """Validate content and templates without writing anything."""
-    from .build import check as run_check
-    from .config import load_settings
+    from .pipeline import check as run_check
+    from .settings import load_settings
 
-    document = run_check(load_settings(project_folder(content), content=content, templates=templates))
+    document = run_check(load_settings(project_folder(options["content"]), **options))
     click.echo(f"ok: {len(document.sections)} sections, {len(document.data)} data files")
 
 

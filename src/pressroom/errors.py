@@ -94,7 +94,11 @@ class Problems:
         self.items: list[Problem] = []
 
     def add(self, path: Path, line: int | None, message: str) -> None:
-        self.items.append(Problem(path, line, message))
+        """Record a problem; the same problem found by two checks (two outputs sharing a template, say)
+        is kept once."""
+        problem = Problem(path, line, message)
+        if problem not in self.items:
+            self.items.append(problem)
 
     def raise_if_any(self, folder: str = "content/") -> None:
         if self.items:

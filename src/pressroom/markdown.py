@@ -41,6 +41,9 @@ def make_parser(allow_raw_html: bool = False) -> MarkdownIt:
     """CommonMark plus tables and footnotes; raw HTML is text unless the project allows it."""
     parser = MarkdownIt("commonmark", {"html": allow_raw_html, "maxNesting": MAX_NESTING})
     parser.enable("table").use(footnote_plugin)
+    # markdown-it drops javascript:, file: and other targets it distrusts, leaving the Markdown as text; keep
+    # every target, so the reader's checks refuse them with their line instead.
+    parser.validateLink = lambda url: True
     _record_nesting_limit(parser)
     return parser
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from xml.parsers import expat
 
-from .errors import unreadable_text
 
 REMOTE_SCHEMES = ("http", "https", "ftp")
 MAX_DATA_URL_CHARS = 1_000_000
@@ -48,14 +47,10 @@ class OutsideProject(ResourceRefused):
 class Sandbox:
     """Resolves resource references against a set of allowed folders."""
 
-    def __init__(self, roots: list[Path], allow_remote: bool = False):
+    def __init__(self, roots: list[Path], allow_remote: bool = False, named: int | None = None):
         self.roots = [root.resolve() for root in roots]
         self.allow_remote = allow_remote
-
-    @classmethod
-    def for_project(cls, settings) -> Sandbox:
-        """The sandbox of a build: the project's content and templates folders, remote as it allows."""
-        return cls([settings.content, settings.templates], settings.allow_remote_resources)
+        self.named = self.roots[:named]  # the folders refusals name (not the built-in theme's)
 
     def classify(self, src: str, base_dir: Path) -> tuple[str, Path | None]:
         """("local", path) | ("remote", None) | ("data", None); raises ResourceRefused otherwise."""
@@ -101,7 +96,7 @@ class Sandbox:
         if looping:
             raise _refused(src, LINK_LOOP)
         if not any(resolved.is_relative_to(root) for root in self.roots):
-            allowed = " or ".join(f"{root.name}/" for root in self.roots)
+            allowed = " or ".join(f"{root.name}/" for root in self.named)
             raise OutsideProject(f"'{shortened(src)}' is outside the project; resources must be inside {allowed}")
         return resolved
 
@@ -146,13 +141,14 @@ def link_out_of_project(path: Path) -> str:
     return f"file: is a link to '{path.resolve()}', outside the project; copy the file in instead"
 
 
-def image_problem(path: Path, max_bytes: int) -> str | None:
-    """Why the file at `path` cannot be embedded as an image, or None if it is a sound image."""
+def image_problem(path: Path, max_bytes: int, read=Path.read_bytes) -> str | None:
+    """Why the file at `path` cannot be embedded as an image, or None if it is a sound image; `read`
+    reads it (the gateway's read_bytes)."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
             return f"is {size} bytes, over the limit of {max_bytes} (raise max_image_bytes in pressroom.yaml)"
-        data = path.read_bytes()
+        data = read(path)
     except OSError as error:
         return f"cannot be read ({error.strerror})"
     kind = image_kind(data)
@@ -354,40 +350,3 @@ def walk_folder(folder: Path, report) -> list[Path]:
         found.extend(Path(top, name) for name in files)
         found.extend(Path(top, name) for name in folders if os.path.islink(os.path.join(top, name)))
     return sorted(found)
-
-
-def check_template_folder(folder: Path, sandbox: Sandbox, report) -> dict[Path, str]:
-    """Refuse templates that would load resources from outside the project or the network; return the
-    text of each template file (.j2, .html, .css, .svg) inside the project, for further checks.
-
-    `report(path, line, message)` records each problem. Values written with Jinja (`{{ ... }}`) are
-    checked when rendered: they come from content/, which the reader has already checked.
-    """
-    texts: dict[Path, str] = {}
-    if not folder.is_dir():
-        return texts
-    for path in walk_folder(folder, report):
-        problem = sandbox.file_problem(path, folder_allowed=True)
-        if problem is not None:
-            report(path, 1, problem)
-            continue
-        if path.is_dir():  # a link to a folder inside the project: its files are checked where they are
-            continue
-        if path.suffix.lower() not in (".css", ".j2", ".html", ".htm", ".svg"):
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            report(path, 1, unreadable_text(error))
-            continue
-        texts[path] = text
-        if path.suffix.lower() == ".css":
-            references = [(line, "url()", url) for line, url in css_urls(text)]
-        else:
-            references = html_resource_urls(text)
-        # Jinja expressions are checked once rendered; fragments and empty values load nothing.
-        checked = [(line, construct, url) for line, construct, url in references
-                   if url.strip() and not url.startswith("#") and "{{" not in url and "{%" not in url]
-        for line, construct, refusal in sandbox.refusals(checked, path.parent):
-            report(path, line, f"{construct}: {refusal}")
-    return texts

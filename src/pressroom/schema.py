@@ -10,16 +10,16 @@ import datetime as dt
 import difflib
 import re
 import typing
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, TypeAdapter, ValidationError,
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError,
                       model_validator)
 
-from .config import PAPER_SIZES, PDF_VARIANTS
-from .errors import Problems, unreadable_text
-from .yamlfile import YamlProblem, line_of, load_yaml
+from .errors import Problems
+from .yamlfile import line_of
 
 # Characters no text may hold: C0 controls other than tab and line breaks, and the two non-characters.
 # They are invisible (usually pasted in by accident) and a Word document cannot contain them.
@@ -52,6 +52,30 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
+class SectionReference:
+    """Marks a field whose value must be the slug of a section (checked once every section is read)."""
+
+
+@dataclass(frozen=True)
+class UniqueKey:
+    """Marks a field no two items of a list data file may share; `item` names an item in messages."""
+
+    item: str
+
+
+def marked_fields(schema, marker_type) -> list[tuple[str, object]]:
+    """(field, marker) for each field of a list schema's items that carries a marker of `marker_type`."""
+    args = typing.get_args(schema)
+    model = args[0] if typing.get_origin(schema) is list and args else schema
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return []
+    return [(name, marker) for name, info in model.model_fields.items()
+            for marker in info.metadata if isinstance(marker, marker_type)]
+
+
+SectionSlug = Annotated[Slug | None, SectionReference()]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -78,13 +102,13 @@ class SectionFrontMatter(Strict):
 class Institution(Strict):
     name: RequiredText
     role: RequiredText
-    section: Slug | None = None
+    section: SectionSlug = None
 
 
 class GlossaryTerm(Strict):
     term: RequiredText
     definition: RequiredText
-    section: Slug | None = None
+    section: SectionSlug = None
 
 
 class Person(Strict):
@@ -109,7 +133,7 @@ class ReportingPeriod(Strict):
 
 
 class Funder(Strict):
-    slug: Slug
+    slug: Annotated[Slug, UniqueKey("funder")]  # each edition is written to reports/<slug>.docx
     name: RequiredText
     contact: Person
     grant: Grant
@@ -125,20 +149,6 @@ class Contact(Strict):
     address: Text = ""
     how_to_help: list[RequiredText] = []
     sample: bool = False
-
-
-class ProjectConfig(Strict):
-    content: Folder | None = None
-    templates: Folder | None = None
-    out: Folder | None = None
-    paper: Literal[PAPER_SIZES] | None = None
-    print_marks: StrictBool | None = None  # switches take true or false, not strings or numbers
-
-    pdf_variant: Literal[PDF_VARIANTS] | None = None
-    allow_raw_html: StrictBool | None = None
-    allow_remote_resources: StrictBool | None = None
-    max_file_bytes: int | None = Field(default=None, gt=0)
-    max_image_bytes: int | None = Field(default=None, gt=0)
 
 
 # content/data/<stem>.yaml files with a known shape; other stems are passed to templates unchecked.
@@ -215,19 +225,3 @@ def _unwrap(annotation):
     if args and type(None) in args:
         return next(a for a in args if a is not type(None))
     return annotation
-
-
-def read_project_config(path: Path) -> dict:
-    """The settings in pressroom.yaml, validated; raises ContentError on any problem."""
-    problems = Problems()
-    try:
-        data, node = load_yaml(path.read_text(encoding="utf-8"))
-    except YamlProblem as error:
-        problems.add(path, error.line, error.message)
-        problems.raise_if_any(str(path))
-    except (OSError, UnicodeDecodeError) as error:
-        problems.add(path, 1, unreadable_text(error))
-        problems.raise_if_any(str(path))
-    config = validate(ProjectConfig, data or {}, node, path, 1, problems)
-    problems.raise_if_any(str(path))
-    return config.model_dump(exclude_none=True)

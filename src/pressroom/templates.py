@@ -7,7 +7,10 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import PressroomError, display_path
+from .errors import PressroomError, display_path, unreadable_text
+from .sandbox import css_urls, html_resource_urls
+
+TEMPLATE_SUFFIXES = (".css", ".j2", ".html", ".htm", ".svg")
 
 
 class _Undefined(jinja2.StrictUndefined):
@@ -24,10 +27,11 @@ class _Undefined(jinja2.StrictUndefined):
         return super()._undefined_message
 
 
-def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
-    """An environment loading templates from `folder`; undefined names are errors, not blanks."""
+def make_environment(files, folder: str, autoescape: bool) -> jinja2.Environment:
+    """An environment loading the templates of `folder` ("brochure") through the gateway `files`;
+    undefined names are errors, not blanks."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
+        loader=files.jinja_loader(folder),
         undefined=_Undefined,
         autoescape=autoescape,
         trim_blocks=True,
@@ -36,47 +40,72 @@ def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
     )
 
 
-def check_template_syntax(folder: Path, texts: dict[Path, str], report) -> None:
-    """Compile every template (.j2) among `texts`, the template files of `folder` by path;
-    `report(path, line, message)` records each syntax error."""
-    if not folder.is_dir():
-        report(folder, None, "templates: folder not found; pass --templates or set templates in pressroom.yaml")
-        return
-    environment = make_environment(folder, autoescape=False)
-    for path, source in sorted(texts.items()):
+def check_templates(files, problems) -> None:
+    """Refuse templates that would load resources from outside the project or the network, and report
+    syntax errors in every template (.j2), through `problems`.
+
+    Values written with Jinja (`{{ ... }}`) are checked when rendered: they come from content/, which
+    the reader has already checked.
+    """
+    for name, path in files.template_files(problems).items():
+        problem = files.sandbox.file_problem(path, folder_allowed=True)
+        if problem is not None:
+            problems.add(path, 1, problem)
+            continue
+        if path.is_dir() or path.suffix.lower() not in TEMPLATE_SUFFIXES:
+            continue  # a link to a folder inside the project: its files are checked where they are
+        try:
+            text = files.read_template_text(path)
+        except (OSError, UnicodeDecodeError) as error:
+            problems.add(path, 1, unreadable_text(error))
+            continue
+        _check_resources(files.sandbox, path, text, problems)
         if path.suffix == ".j2":
             try:
-                environment.parse(source, path.name, str(path))
+                jinja2.Environment().parse(text, path.name, str(path))
             except jinja2.TemplateSyntaxError as error:
-                report(path, error.lineno, f"template syntax: {error.message}")
+                problems.add(path, error.lineno, f"template syntax: {error.message}")
+
+
+def _check_resources(sandbox, path: Path, text: str, problems) -> None:
+    if path.suffix.lower() == ".css":
+        references = [(line, "url()", url) for line, url in css_urls(text)]
+    else:
+        references = html_resource_urls(text)
+    # Jinja expressions are checked once rendered; fragments and empty values load nothing.
+    checked = [(line, construct, url) for line, construct, url in references
+               if url.strip() and not url.startswith("#") and "{{" not in url and "{%" not in url]
+    for line, construct, refusal in sandbox.refusals(checked, path.parent):
+        problems.add(path, line, f"{construct}: {refusal}")
 
 
 def render_template(environment: jinja2.Environment, name: str, **context) -> str:
     """Render `name`; any template problem becomes `templates/...:line: what is wrong`."""
-    folder = Path(environment.loader.searchpath[0])
+    folders = [Path(p) for p in environment.loader.searchpath]
+    folder = folders[0]
     try:
         return environment.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:
         path = Path(error.filename) if error.filename else folder / name
         raise PressroomError(f"template syntax: {error.message}", path, error.lineno) from None
     except jinja2.TemplateNotFound as error:
-        path, line = _template_frame(folder, name)
+        path, line = _template_frame(folders, name)
         if line is None:
             raise PressroomError(f"template: not found (Pressroom needs {name} in {display_path(folder)}/)",
                                  folder / name) from None
         raise PressroomError(f"template: included template '{error.name}' not found", path, line) from None
     except jinja2.UndefinedError as error:
-        path, line = _template_frame(folder, name)
+        path, line = _template_frame(folders, name)
         raise PressroomError(f"template: {error.message}", path, line) from None
     except UnicodeDecodeError:  # Jinja loads templates as UTF-8 text
-        path, line = _template_frame(folder, name)
+        path, line = _template_frame(folders, name)
         raise PressroomError("template: included file is not UTF-8 text", path, line) from None
     except PressroomError:
         raise
     except Exception as error:
         # An expression in the template failed (say `{{ 1 / 0 }}`): the template's fault if the
         # innermost frame is the template's own code; otherwise a bug in Pressroom, so let it through.
-        path, line = _template_frame(folder, name, innermost_only=True)
+        path, line = _template_frame(folders, name, innermost_only=True)
         if line is None and not _raised_by_jinja():  # Jinja compiling the template (folding `10 ** 99999`)
             raise
         raise PressroomError(f"template: {type(error).__name__}: {error}", path, line) from None
@@ -93,10 +122,11 @@ def _raised_by_jinja() -> bool:
     return bool(filenames) and all(f.startswith(jinja) for f in filenames)
 
 
-def _template_frame(folder: Path, name: str, innermost_only: bool = False) -> tuple[Path, int | None]:
+def _template_frame(folders: list[Path], name: str, innermost_only: bool = False) -> tuple[Path, int | None]:
     """The innermost template file and line in the current traceback (Jinja maps frames to templates)."""
+    folder = folders[0]
     location = (folder / name, None)
-    prefixes = (str(folder.resolve()), str(folder))
+    prefixes = tuple(str(p) for f in folders for p in (f.resolve(), f))
     jinja = str(Path(jinja2.__file__).parent)
     traceback = sys.exc_info()[2]
     while traceback is not None:

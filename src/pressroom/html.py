@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .. import model as m
+from . import model as m
 
 
 class HtmlWriter:
     """Renders model bodies to HTML. `prefix` keeps footnote ids unique across the document."""
 
-    def __init__(self, prefix: str = ""):
+    def __init__(self, prefix: str = "", heading_shift: int = 0, image_src=None):
         self.prefix = prefix
+        self.heading_shift = heading_shift  # added to heading levels (a page whose parts are <h2>: 1)
+        self.image_src = image_src or _file_uri  # the src an image gets: a file: URI for the PDF renderer
 
     def body(self, body: m.Body) -> Markup:
         html = "".join(self.block(block) for block in body.blocks)
@@ -26,7 +28,8 @@ class HtmlWriter:
             content = self.inlines(block.children)
             return content if tight else f"<p>{content}</p>\n"
         if isinstance(block, m.Heading):
-            return f'<h{block.level} id="{escape(block.anchor)}">{self.inlines(block.children)}</h{block.level}>\n'
+            level = min(block.level + self.heading_shift, 6)
+            return f'<h{level} id="{escape(block.anchor)}">{self.inlines(block.children)}</h{level}>\n'
         if isinstance(block, m.CodeBlock):
             language = f' class="language-{escape(block.language)}"' if block.language else ""
             return f"<pre><code{language}>{escape(block.text)}</code></pre>\n"
@@ -91,7 +94,7 @@ class HtmlWriter:
             title = f' title="{escape(node.title)}"' if node.title else ""
             return f'<a href="{escape(node.url)}"{title}>{self.inlines(node.children)}</a>'
         if isinstance(node, m.Image):
-            src = node.path.as_uri() if node.path else node.src
+            src = self.image_src(node)
             title = f' title="{escape(node.title)}"' if node.title else ""
             return f'<img src="{escape(src)}" alt="{escape(node.alt)}"{title}>'
         if isinstance(node, m.SoftBreak):
@@ -106,6 +109,11 @@ class HtmlWriter:
         raise TypeError(f"no HTML rule for {type(node).__name__}")
 
 
-def render_body(body: m.Body, prefix: str = "") -> Markup:
-    """A body as HTML, for use in templates (`{{ section.body | body_html(prefix) }}`)."""
-    return HtmlWriter(prefix).body(body)
+def _file_uri(image: m.Image) -> str:
+    return image.path.as_uri() if image.path else image.src
+
+
+def render_body(body: m.Body, prefix: str = "", heading_shift: int = 0, image_src=None) -> Markup:
+    """A body as HTML, for use in templates (`{{ section.body | body_html(prefix) }}`); `image_src(image)`
+    gives each image's src (by default a file: URI of the file in the project)."""
+    return HtmlWriter(prefix, heading_shift, image_src).body(body)

@@ -14,16 +14,14 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
-from . import model as m
-from .config import Settings
-from .errors import PressroomError
-from .markdown import BodyReader, make_parser
-from .schema import Strict, Text, control_character_problem, describe_error
-from .templates import make_environment, render_template
-from .yamlfile import YamlProblem, load_yaml
+from .. import model as m
+from ..errors import PressroomError
+from ..markdown import BodyReader, make_parser
+from ..schema import Strict, Text, control_character_problem, describe_error
+from ..templates import make_environment, render_template
+from ..yamlfile import YamlProblem, load_yaml
 
 TEMPLATE = "report.yaml.j2"
-REFERENCE_DOC = "reference.docx"
 
 
 @dataclass(frozen=True)
@@ -99,17 +97,17 @@ BLOCK_SCHEMAS = {"cover": CoverSpec, "toc": TocSpec, "heading": HeadingSpec, "in
                  "section": Text, "text": Text, "table": TableSpec}
 
 
-def plan_report(document: m.Document, settings: Settings, funder: dict | None = None) -> list[ReportBlock]:
-    """Render the report template for one edition (general when `funder` is None) into blocks."""
-    folder = settings.templates / "report"
-    environment = make_environment(folder, autoescape=False)
+def plan_report(document: m.Document, files, funder: dict | None = None) -> list[ReportBlock]:
+    """Render the report template for one edition (general when `funder` is None) into blocks; `files`
+    is the gateway the template is read through."""
+    environment = make_environment(files, "report", autoescape=False)
     # `| tojson` writes YAML-safe strings; ensure_ascii would split emoji into surrogate escapes that YAML
     # reads back as two broken halves.
     environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     environment.filters["money"] = format_amount
     text = render_template(environment, TEMPLATE, document=document, meta=document.meta,
                            sections=document.sections, data=document.data, funder=funder)
-    path = folder / TEMPLATE
+    path = files.template(f"report/{TEMPLATE}") or files.templates / "report" / TEMPLATE
     try:
         items, _ = load_yaml(text)
     except YamlProblem as error:

@@ -1,4 +1,5 @@
-"""The build: read content once, write each requested output atomically under a lock on the output folder."""
+"""The build: read content once, render each requested output (see outputs.py), put them all in place
+atomically under a lock on the output folder. Knows nothing of PDF, Word or HTML."""
 
 from __future__ import annotations
 
@@ -12,55 +13,52 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
-from .config import Settings
 from .content import ContentReader
-from .errors import InterruptedAfterWriting, OutputError, PressroomError, Problems, display_path, known_names
-from .sandbox import check_template_folder
-from .templates import check_template_syntax
+from .errors import InterruptedAfterWriting, OutputError, Problems, display_path
+from .gateway import DEPFILE_FOLDER, ProjectFiles, depfile
+from .outputs import ALL, Job, Output, registry, requested
+from .settings import CONFIG_FILE, Settings
+from .templates import check_templates
 
 LOCK_FILE = ".pressroom.lock"
-REPORTS_FOLDER = "reports"
 
 
 @dataclass(frozen=True)
 class BuildRequest:
-    """What to build: any of brochure, the general report, and funder editions (slugs; None = none)."""
+    """What to build: outputs by name (in registry order), and the funders --funder named (empty: all)."""
 
-    brochure: bool = True
-    report: bool = True
-    funders: tuple[str, ...] | None = None  # () means every funder in content/data/funders.yaml
+    outputs: tuple[str, ...]
+    funders: tuple[str, ...] = ()
 
     @classmethod
     def for_target(cls, target: str, funders: tuple[str, ...] = ()) -> BuildRequest:
-        """The request for a CLI target; named funders narrow the editions ("report": only theirs)."""
-        if funders:
-            if target == "brochure":
-                raise ValueError("--funder builds report editions: use it with report, reports or all")
-            return cls(brochure=target == "all", report=target == "all", funders=funders)
-        return {
-            "brochure": cls(True, False, None),
-            "report": cls(False, True, None),
-            "reports": cls(False, False, ()),
-            "all": cls(True, True, ()),
-        }[target]
+        """The request for a CLI target; named funders narrow the editions (`report`: only theirs).
+        Raises ValueError for --funder with a target that makes no editions."""
+        chosen, funders = requested(target, funders)
+        return cls(tuple(output.name for output in chosen), funders)
 
 
-def build(settings: Settings, request: BuildRequest = BuildRequest()) -> list[Path]:
+def build(settings: Settings, request: BuildRequest | None = None) -> list[Path]:
     """Validate everything, render every requested output in memory, then put them all in place.
 
     Nothing in the output folder changes until every output has rendered, so a failed or interrupted
-    build leaves the last good outputs as they were.
+    build leaves the last good outputs as they were. Beside the outputs, `.deps/NAME.d` records for make
+    the files each output was made from.
     """
+    request = request or BuildRequest.for_target(ALL)
+    outputs = [registry()[name] for name in request.outputs]
     refuse_output_inside_inputs(settings)
-    document = validate(settings, with_report=request.report or request.funders is not None)
-    editions = select_funders(document, request.funders)
+    files = ProjectFiles(settings)
+    job = Job(settings, files, request.funders)
+    with files.recording() as common:
+        document = validate(job, outputs)
     with output_folder(settings.out) as lock:
-        outputs = render_outputs(document, settings, request, editions)
+        rendered = render_outputs(document, job, outputs, list(common))
         with lock():
-            written = write_all(outputs)
-            if request.funders == ():  # every edition was built: one for a removed funder is stale
-                remove_stale_editions(settings.out / REPORTS_FOLDER, written)
-            return written
+            written = write_all(rendered)
+            for output in outputs:
+                output.finish(settings.out, written, job)
+            return [path for path in written if path.parent.name != DEPFILE_FOLDER]
 
 
 def refuse_output_inside_inputs(settings: Settings) -> None:
@@ -72,42 +70,38 @@ def refuse_output_inside_inputs(settings: Settings) -> None:
                               "outputs back; choose a folder outside it", settings.out)
 
 
-def remove_stale_editions(folder: Path, written: list[Path]) -> None:
-    """Delete editions in build/reports/ for funders no longer in funders.yaml."""
-    for path in folder.glob("*.docx") if folder.is_dir() else ():
-        if path not in written and not path.is_dir():
-            path.unlink(missing_ok=True)
+def render_outputs(document: m.Document, job: Job, outputs: list[Output],
+                   common: list[Path]) -> list[tuple[Path, bytes]]:
+    """Every requested output as (target path, bytes), nothing written yet; after them, each output's
+    depfile: the files read for every output (content/, the config) and those read for it alone."""
+    out = job.settings.out
+    config = [job.settings.content.parent / CONFIG_FILE]
+    rendered, depfiles = [], []
+    for output in outputs:
+        with job.files.recording() as own:
+            rendered += [(out / _inside(name, output), data) for name, data in output.render(document, job)]
+        inputs = [*common, *own, *(path for path in config if path.is_file())]
+        depfiles.append((out / DEPFILE_FOLDER / f"{output.name}.d", depfile(out / output.make_target, inputs)))
+    return rendered + depfiles
 
 
-def render_outputs(document: m.Document, settings: Settings, request: BuildRequest,
-                   editions: list[dict]) -> list[tuple[Path, bytes]]:
-    """Every requested output as (target path, bytes), nothing written yet."""
-    outputs = []
-    if request.brochure:
-        from .writers.pdf import write_brochure
-
-        outputs.append((settings.out / "brochure.pdf", write_brochure(document, settings)))
-    if request.report:
-        outputs.append((settings.out / "report.docx", render_report(document, settings)))
-    for funder in editions:
-        target = settings.out / REPORTS_FOLDER / f"{funder['slug']}.docx"
-        outputs.append((target, render_report(document, settings, funder)))
-    return outputs
+def _inside(name: str, output: Output) -> Path:
+    """An output's relative file name, refused if it would land outside the output folder."""
+    path = Path(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise ValueError(f"output {output.name!r} named the file {name!r}, which is outside the output folder")
+    return path
 
 
-def validate(settings: Settings, with_report: bool = True) -> m.Document:
-    """Read content/ and check templates/ (with the report's reference document if `with_report`);
-    raise one ContentError listing every problem in both."""
-    reader = ContentReader(settings)
-    document = reader.read(raise_problems=False)
-    problems = reader.problems
-    template_texts = check_template_folder(settings.templates, reader.sandbox, problems.add)
-    check_template_syntax(settings.templates, template_texts, problems.add)
-    if with_report and settings.templates.is_dir():  # a missing folder is reported once, above
-        from .writers.docx import check_reference_document
-
-        check_reference_document(reference_document(settings), problems.add)
-    problems.raise_if_any(_folders_named(problems, settings))
+def validate(job: Job, outputs: list[Output] | None = None) -> m.Document:
+    """Read content/ and check the templates and what `outputs` need (every output if None); raise one
+    ContentError listing every problem in both."""
+    problems = Problems()
+    document = ContentReader(job.settings, job.files, problems).read(raise_problems=False)
+    check_templates(job.files, problems)
+    for output in registry().values() if outputs is None else outputs:
+        output.check(document, job, problems)
+    problems.raise_if_any(_folders_named(problems, job.settings))
     return document
 
 
@@ -124,47 +118,12 @@ def _folders_named(problems: Problems, settings: Settings) -> str:
 
 
 def check(settings: Settings) -> m.Document:
-    """Validate content and templates without writing anything (renders templates in memory)."""
-    from .report import plan_report
-    from .writers.pdf import check_brochure
-
-    document = validate(settings)
-    check_brochure(document, settings)
-    for funder in [None, *select_funders(document, ())]:
-        plan_report(document, settings, funder)
+    """Validate content and templates for every output, rendering each in memory; write nothing."""
+    job = Job(settings, ProjectFiles(settings))
+    document = validate(job)
+    for output in registry().values():
+        output.rehearse(document, job)
     return document
-
-
-def render_report(document: m.Document, settings: Settings, funder: dict | None = None) -> bytes:
-    """One edition of the Word report (general when `funder` is None) as .docx bytes."""
-    from .report import plan_report
-    from .writers.docx import write_report
-
-    blocks = plan_report(document, settings, funder)
-    return write_report(document, blocks, reference_document(settings))
-
-
-def reference_document(settings: Settings) -> Path:
-    """The Word document whose styles the report uses."""
-    from .report import REFERENCE_DOC
-
-    return settings.templates / "report" / REFERENCE_DOC
-
-
-def select_funders(document: m.Document, slugs: tuple[str, ...] | None) -> list[dict]:
-    """The funders to make editions for: none, all (empty tuple) or the named ones."""
-    if slugs is None:
-        return []
-    funders = document.data.get("funders") or []
-    if not slugs:
-        return list(funders)
-    by_slug = {f["slug"]: f for f in funders}
-    unknown = [s for s in slugs if s not in by_slug]
-    if unknown:
-        known = known_names(by_slug)
-        raise PressroomError(f"funder: no funder with slug '{unknown[0]}' (known: {known})",
-                             document.root / "data" / "funders.yaml")
-    return [by_slug[s] for s in slugs]
 
 
 @contextlib.contextmanager
@@ -203,7 +162,7 @@ def _why(error: OSError, folder: Path) -> str:
 
 def _remove_leftovers(folder: Path) -> None:
     """Delete temporary files left by a build that was killed outright (we hold the lock)."""
-    for part in [*folder.glob(".*.part"), *(folder / REPORTS_FOLDER).glob(".*.part")]:
+    for part in folder.rglob(".*.part"):
         part.unlink(missing_ok=True)
 
 

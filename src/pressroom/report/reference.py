@@ -1,6 +1,6 @@
 """Builds templates/report/reference.docx: the Word styles the report writer uses.
 
-Run `make reference-doc` (or `python -m pressroom.writers.docx_reference PATH`) to rebuild it. A designer may
+Run `make reference-doc` (or `python -m pressroom.report.reference PATH`) to rebuild it. A designer may
 instead restyle it in Word and save it over the file: the writer only needs the style names to exist.
 """
 
@@ -16,7 +16,7 @@ from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Inches, Mm, Pt, RGBColor
 
-from . import docx_xml as x
+from . import xml as x
 
 TEXT_FONT = "Noto Serif"
 DISPLAY_FONT = "Noto Sans"

@@ -1,7 +1,7 @@
 """The DOCX writer: report blocks -> python-docx, styled only through the reference document's styles.
 
-The only module that imports docx, with its XML helper (docx_xml) and the script that builds the reference
-document (docx_reference). One rule per model node type.
+The only module that imports docx, with its XML layer (xml.py) and the script that builds the reference
+document (reference.py). One rule per model node type.
 Paragraphs are inserted next to the section properties directly: python-docx's add_paragraph scans the
 whole body on every call, which makes long documents quadratic. Footnote content goes through the same
 rules, written into the footnotes part instead of the body (see `_writing_into`).
@@ -27,8 +27,10 @@ from docx.text.run import Run
 
 from .. import model as m
 from ..errors import PressroomError, display_path, warn
-from ..report import BodyBlock, Cover, DataTable, HeadingBlock, ReportBlock, TableOfContents
-from . import docx_xml as x
+from ..sandbox import ResourceRefused
+from . import REFERENCE_DOC
+from . import xml as x
+from .plan import BodyBlock, Cover, DataTable, HeadingBlock, ReportBlock, TableOfContents
 
 PARAGRAPH_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Heading 5",
                     "Heading 6", "List Bullet",
@@ -45,30 +47,36 @@ TOC_EMPTY = "Right-click and choose Update Field to build the table of contents.
 MAX_BOOKMARK = 40  # Word's limit on bookmark names
 
 
-def write_report(document: m.Document, blocks: list[ReportBlock], reference: Path) -> bytes:
-    """The report as .docx bytes, styled by `reference`."""
-    writer = DocxWriter(document, reference)
+def write_report(document: m.Document, blocks: list[ReportBlock], files) -> bytes:
+    """The report as .docx bytes, styled by the reference document; `files` is the gateway that reads it
+    and the images."""
+    writer = DocxWriter(document, files)
     for block in blocks:
         writer.report_block(block)
     return writer.save()
 
 
-def check_reference_document(reference: Path, report) -> None:
+def check_reference_document(files, report) -> None:
     """Record, through `report(path, line, message)`, a reference document that cannot be opened or lacks
     a style the writer uses."""
     try:
-        style_ids(open_reference(reference), reference)
+        doc, reference = open_reference(files)
+        style_ids(doc, reference)
     except PressroomError as error:
         for problem in error.problems:
             report(problem.path, problem.line, problem.message)
 
 
-def open_reference(reference: Path) -> docx.document.Document:
-    if not reference.is_file():
+def open_reference(files) -> tuple[docx.document.Document, Path]:
+    """The reference document (the project's templates/report/reference.docx, else the theme's) and its path."""
+    reference = files.template(REFERENCE_DOC)
+    if reference is None:
         raise PressroomError("reference document not found; rebuild it with 'make reference-doc' or put your "
-                             "own .docx there", reference)
+                             "own .docx there", files.templates / REFERENCE_DOC)
     try:
-        return docx.Document(str(reference))
+        return docx.Document(io.BytesIO(files.read_bytes(reference))), reference
+    except (ResourceRefused, OSError) as error:
+        raise PressroomError(f"reference document cannot be read ({error})", reference) from None
     except Exception:  # python-docx raises several types for a damaged package
         raise PressroomError("not a Word document; save it from Word as .docx or rebuild it with "
                              "'make reference-doc'", reference) from None
@@ -96,10 +104,10 @@ def style_ids(doc: docx.document.Document, reference: Path) -> dict[str, str]:
 class DocxWriter:
     """Writes report blocks into a copy of the reference document, emptied of its body."""
 
-    def __init__(self, document: m.Document, reference: Path):
+    def __init__(self, document: m.Document, files):
         self.document = document
-        self.reference = reference
-        self.doc = open_reference(reference)
+        self.files = files
+        self.doc, reference = open_reference(files)
         body = self.doc.element.body
         self.sect_pr = body.find(x.qn("w:sectPr"))
         for child in list(body):
@@ -416,7 +424,8 @@ class DocxWriter:
             return
         r = OxmlElement("w:r")
         target.append(r)
-        shape = Run(r, paragraph).add_picture(str(image.path))
+        shape = Run(r, paragraph).add_picture(io.BytesIO(self.files.read_bytes(image.path)))
+        shape._inline.graphic.graphicData.pic.nvPicPr.cNvPr.name = image.path.name  # as when read by name
         scale = min(1.0, self.text_width / shape.width, self.text_height / shape.height)
         if scale < 1:
             shape.width, shape.height = Emu(int(shape.width * scale)), Emu(int(shape.height * scale))

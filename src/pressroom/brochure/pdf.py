@@ -13,11 +13,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .. import model as m
-from ..config import Settings
 from ..errors import PressroomError, display_path, warn
-from ..sandbox import ResourceRefused, Sandbox, html_resource_urls
+from ..html import render_body
+from ..sandbox import ResourceRefused, html_resource_urls
 from ..templates import make_environment, render_template
-from .html import render_body
 
 TEMPLATE = "brochure.html.j2"
 BOOKLET_MULTIPLE = 4  # booklets are printed on folded sheets: four pages to a sheet
@@ -29,21 +28,22 @@ FONT_PACKAGE = "fonts-noto-core"
 FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts")
 
 
-def render_brochure_html(document: m.Document, settings: Settings, padding_pages: int = 0) -> str:
+def render_brochure_html(document: m.Document, job, padding_pages: int = 0) -> str:
     """The brochure as one HTML string, from templates/brochure/."""
-    environment = make_environment(settings.templates / "brochure", autoescape=True)
+    settings = job.settings
+    environment = make_environment(job.files, "brochure", autoescape=True)
     environment.filters["body_html"] = render_body
     return render_template(environment, TEMPLATE, document=document, meta=document.meta,
                            sections=document.sections, data=document.data, settings=settings,
                            padding_pages=padding_pages, pdf_date=pdf_date(document.meta))
 
 
-def check_brochure(document: m.Document, settings: Settings) -> None:
+def check_brochure(document: m.Document, job) -> None:
     """Render the brochure's HTML and refuse, as a build would, any resource it loads from outside."""
-    html = render_brochure_html(document, settings)
-    folder = settings.templates / "brochure"
+    html = render_brochure_html(document, job)
+    folder = job.settings.templates / "brochure"
     urls = [(line, construct, url) for line, construct, url in html_resource_urls(html) if url.strip()]
-    for _, _, refusal in Sandbox.for_project(settings).refusals(urls, folder):
+    for _, _, refusal in job.files.sandbox.refusals(urls, folder):
         raise PressroomError(f"resource: {refusal}", folder / TEMPLATE)
 
 
@@ -57,12 +57,13 @@ def pdf_date(meta: m.Metadata) -> dt.date | None:
     return None
 
 
-def write_brochure(document: m.Document, settings: Settings) -> bytes:
+def write_brochure(document: m.Document, job) -> bytes:
     """The brochure as PDF bytes; in print mode padded with notes pages to a multiple of four."""
     import weasyprint
 
+    settings = job.settings
     warn_if_fonts_missing()
-    fetcher, refused = _sandboxed_fetcher(weasyprint, settings)
+    fetcher, refused = _sandboxed_fetcher(weasyprint, job)
     base_url = (settings.templates / "brochure").resolve().as_uri() + "/"
     # pdf_identifier True: the file's /ID is an MD5 of every object in it, so it differs whenever the
     # brochure does (text, stylesheet, images, fonts) and is the same for the same inputs, wherever built.
@@ -70,7 +71,7 @@ def write_brochure(document: m.Document, settings: Settings) -> bytes:
                "pdf_tags": settings.pdf_variant == "pdf/ua-1", "pdf_identifier": True}
 
     def render(padding_pages: int):
-        html = render_brochure_html(document, settings, padding_pages)
+        html = render_brochure_html(document, job, padding_pages)
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
 
     with _weasyprint_errors(settings, refused):
@@ -139,24 +140,29 @@ def _image_name(source: str) -> str:
     return display_path(Path(unquote(parts.path))) if parts.scheme == "file" else source
 
 
-def _sandboxed_fetcher(weasyprint, settings: Settings):
-    """A URL fetcher confined to the project, and the error it stops rendering with on a refusal."""
-    sandbox = Sandbox.for_project(settings)
+def _sandboxed_fetcher(weasyprint, job):
+    """A URL fetcher that reads through the gateway, and the error it stops rendering with on a refusal."""
+    settings, files = job.settings, job.files
 
-    class SandboxedFetcher(weasyprint.urls.URLFetcher):
-        """Loads only files inside content/ and templates/ (and remote URLs if the project allows)."""
+    class GatewayFetcher(weasyprint.urls.URLFetcher):
+        """Loads files only through the gateway (inside content/, templates/ and the built-in theme) and
+        remote URLs only if the project allows them."""
 
         def fetch(self, url, headers=None):
             try:
-                sandbox.classify(url, settings.templates)
+                kind, _ = files.resolve(url, settings.templates)
+                if kind != "local":
+                    return super().fetch(url, headers)
+                data, mime_type, _ = files.fetch(url)
             except ResourceRefused as refusal:
                 raise RefusedResource(str(refusal)) from None
-            return super().fetch(url, headers)
+            headers = {"Content-Type": mime_type} if mime_type else {}
+            return weasyprint.urls.URLFetcherResponse(url, data, headers)
 
     class RefusedResource(weasyprint.urls.FatalURLFetchingError):
         pass
 
-    fetcher = SandboxedFetcher(allowed_protocols=None if settings.allow_remote_resources else ("file", "data"))
+    fetcher = GatewayFetcher(allowed_protocols=None if settings.allow_remote_resources else ("file", "data"))
     return fetcher, RefusedResource
 
 
@@ -177,7 +183,7 @@ class _weasyprint_errors(logging.Handler):
     """While rendering: collects WeasyPrint's warnings (a CSS declaration it ignored, say) to print once,
     and turns a refused resource (fatal to rendering) into a located user error."""
 
-    def __init__(self, settings: Settings, refused: type):
+    def __init__(self, settings, refused: type):
         super().__init__(logging.WARNING)
         self.folder = settings.templates / "brochure"
         self.refused = refused

@@ -1,0 +1,83 @@
+"""The funders' report: templates/report/report.yaml.j2 plans it, the Word writer writes it with the
+styles of templates/report/reference.docx. The general edition, and one edition per funder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import PressroomError, known_names
+from ..outputs import BaseOutput
+
+EDITIONS_FOLDER = "reports"
+REFERENCE_DOC = "report/reference.docx"
+
+
+class ReportOutput(BaseOutput):
+    name = "report"
+    help = "the Word report, general edition (report.docx)"
+    template_folder = "report"
+    make_target = "report.docx"
+    with_funders = "reports"
+
+    def check(self, document, job, problems) -> None:
+        from .docx import check_reference_document
+
+        check_reference_document(job.files, problems.add)
+
+    def rehearse(self, document, job) -> None:
+        from .plan import plan_report
+
+        plan_report(document, job.files, None)
+
+    def render(self, document, job) -> list[tuple[str, bytes]]:
+        return [("report.docx", render_report(document, job.files))]
+
+
+class EditionsOutput(ReportOutput):
+    name = "reports"
+    help = "one Word report per funder in content/data/funders.yaml (reports/SLUG.docx)"
+    make_target = f"{EDITIONS_FOLDER}/.built"
+
+    def rehearse(self, document, job) -> None:
+        from .plan import plan_report
+
+        for funder in select_funders(document, job.funders):
+            plan_report(document, job.files, funder)
+
+    def render(self, document, job) -> list[tuple[str, bytes]]:
+        return [(f"{EDITIONS_FOLDER}/{funder['slug']}.docx", render_report(document, job.files, funder))
+                for funder in select_funders(document, job.funders)]
+
+    def finish(self, out: Path, written: list[Path], job) -> None:
+        """Every edition was built: delete those of funders no longer in funders.yaml."""
+        folder = out / EDITIONS_FOLDER
+        if job.funders or not folder.is_dir():
+            return
+        for path in folder.glob("*.docx"):
+            if path not in written and not path.is_dir():
+                path.unlink(missing_ok=True)
+
+
+def render_report(document, files, funder: dict | None = None) -> bytes:
+    """One edition of the Word report (general when `funder` is None) as .docx bytes."""
+    from .docx import write_report
+    from .plan import plan_report
+
+    return write_report(document, plan_report(document, files, funder), files)
+
+
+def select_funders(document, slugs: tuple[str, ...]) -> list[dict]:
+    """The funders to make editions for: all (no slugs) or the named ones."""
+    funders = document.data.get("funders") or []
+    if not slugs:
+        return list(funders)
+    by_slug = {f["slug"]: f for f in funders}
+    unknown = [s for s in slugs if s not in by_slug]
+    if unknown:
+        raise PressroomError(f"funder: no funder with slug '{unknown[0]}' (known: {known_names(by_slug)})",
+                             document.root / "data" / "funders.yaml")
+    return [by_slug[s] for s in slugs]
+
+
+OUTPUT = ReportOutput()
+EDITIONS = EditionsOutput()

@@ -1,0 +1,131 @@
+"""Every setting, declared once: name, type, default, allowed values, help, command-line flag.
+
+The one declaration is the `Settings` dataclass below; each field's metadata serves `pressroom.yaml`
+validation (`read_project_config`), the command-line options (`cli.py`) and the README's table. A
+project may set any setting in `pressroom.yaml` beside content/; command-line options win over it.
+This module imports nothing of Pressroom's but errors (pydantic only when a pressroom.yaml is read),
+so the CLI starts fast and there is no import circle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG_FILE = "pressroom.yaml"
+PAPER_SIZES = ("A4", "Letter", "A5")
+PDF_VARIANTS = ("plain", "pdf/ua-1", "pdf/a-3b")
+BUILD, CHECK = "build", "check"
+
+
+def setting(default, help: str, flag: str | None = None, choices: tuple[str, ...] = (),
+            commands: tuple[str, ...] = (BUILD,), folder: bool = False, positive: bool = False):
+    """A field of Settings with what the CLI and pressroom.yaml need to know about it.
+
+    `flag`: the command-line option (None: pressroom.yaml only); `choices`: allowed values, matched
+    without regard to case; `folder`: a path, relative to pressroom.yaml when given there; `positive`:
+    a whole number above 0.
+    """
+    return dataclasses.field(default=default, metadata={
+        "help": help, "flag": flag, "choices": choices, "commands": commands, "folder": folder,
+        "positive": positive})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where to read and write, and how to render."""
+
+    content: Path = setting(Path("content"), "Content folder.", "--content", commands=(BUILD, CHECK), folder=True)
+    templates: Path = setting(Path("templates"), "Templates folder; files in it override the built-in theme.",
+                              "--templates", commands=(BUILD, CHECK), folder=True)
+    out: Path = setting(Path("build"), "Output folder.", "--out", folder=True)
+    paper: str = setting("A4", "Brochure paper size.", "--paper", choices=PAPER_SIZES)
+    print_marks: bool = setting(False, "Print-shop PDF: 3 mm bleed, crop and cross marks, pages padded to a "
+                                "multiple of 4.", "--print")
+    pdf_variant: str = setting("plain", "PDF flavour: tagged for accessibility or archival.", "--pdf-variant",
+                               choices=PDF_VARIANTS)
+    allow_raw_html: bool = setting(False, "Render raw HTML written in Markdown (the brochure and web edition).")
+    allow_remote_resources: bool = setting(False, "Let the brochure load images and stylesheets over the network.")
+    max_file_bytes: int = setting(2_000_000, "Largest Markdown or YAML file read from content/.", positive=True)
+    max_image_bytes: int = setting(20_000_000, "Largest image embedded in the outputs.", positive=True)
+
+    def replace(self, **changes) -> Settings:
+        """A copy with the given fields changed; None values leave a field as it is."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def templates_given(self) -> bool:
+        """Whether a templates folder other than the default was asked for (it must then exist)."""
+        return self.templates != Path("templates")
+
+
+SETTINGS: tuple[dataclasses.Field, ...] = dataclasses.fields(Settings)
+
+
+def canonical_choice(field: dataclasses.Field, value):
+    """`value` as the allowed value it names, compared without regard to case (`letter` is `Letter`)."""
+    if isinstance(value, str):
+        for choice in field.metadata["choices"]:
+            if choice.lower() == value.lower():
+                return choice
+    return value
+
+
+def load_settings(project_dir: Path = Path("."), **overrides) -> Settings:
+    """Defaults, then pressroom.yaml in the project folder, then explicit overrides (CLI options)."""
+    settings = Settings()
+    config_path = project_dir / CONFIG_FILE
+    if config_path.is_file():
+        config = read_project_config(config_path)
+        for field in SETTINGS:  # folders named in the file are relative to it
+            if field.metadata["folder"] and field.name in config and not config[field.name].is_absolute():
+                config[field.name] = project_dir / config[field.name]
+        settings = settings.replace(**config)
+    return settings.replace(**overrides)
+
+
+def read_project_config(path: Path) -> dict:
+    """The settings in pressroom.yaml, validated; raises ContentError on any problem."""
+    from .errors import Problems, unreadable_text
+    from .schema import validate
+    from .yamlfile import YamlProblem, load_yaml
+
+    problems = Problems()
+    try:
+        data, node = load_yaml(path.read_text(encoding="utf-8"))
+    except YamlProblem as error:
+        problems.add(path, error.line, error.message)
+        problems.raise_if_any(str(path))
+    except (OSError, UnicodeDecodeError) as error:
+        problems.add(path, 1, unreadable_text(error))
+        problems.raise_if_any(str(path))
+    config = validate(project_config_schema(), data or {}, node, path, 1, problems)
+    problems.raise_if_any(str(path))
+    return config.model_dump(exclude_none=True)
+
+
+def project_config_schema():
+    """The pydantic model of pressroom.yaml, made from the declarations above."""
+    from typing import Annotated, Literal
+
+    from pydantic import BeforeValidator, Field, StrictBool, create_model
+
+    from .schema import Folder, Strict
+
+    fields = {}
+    for field in SETTINGS:
+        meta = field.metadata
+        if meta["choices"]:
+            kind = Annotated[Literal[meta["choices"]],
+                             BeforeValidator(lambda value, field=field: canonical_choice(field, value))]
+        elif field.type in (bool, "bool"):
+            kind = StrictBool  # switches take true or false, not strings or numbers
+        elif meta["folder"]:
+            kind = Folder
+        elif meta["positive"]:
+            kind = Annotated[int, Field(gt=0)]
+        else:
+            kind = str
+        fields[field.name] = (kind | None, None)
+    return create_model("ProjectConfig", __base__=Strict, **fields)

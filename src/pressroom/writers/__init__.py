@@ -1,1 +1,0 @@
-"""One writer per output format. Each imports its heavy library itself, only when it runs."""
