@@ -1,6 +1,7 @@
 # Pressroom: `make` sets up .venv and builds every output; `make test` runs the tests.
-# Outputs depend on every file and folder under content/ and templates/ and on the package source,
-# so a file added, edited, removed or renamed rebuilds them and a second `make` rebuilds nothing.
+# Each build writes build/.deps/OUTPUT.d, naming every file and folder that output was read from (the
+# gateway's record); make includes them, so an output is rebuilt when one of its own inputs is edited,
+# added, removed or renamed, or when the package source changes, and a second `make` rebuilds nothing.
 
 PYTHON      ?= python3
 VENV        := .venv
@@ -11,24 +12,23 @@ INSTALLED   := $(VENV)/.installed
 SYSTEM_DEPS := $(VENV)/.system-deps
 
 # Debian packages: the build needs Pango (WeasyPrint), the fonts and HarfBuzz subsetting;
-# the tests also read PDFs back with poppler and open the .docx in LibreOffice and pandoc.
+# the tests also read PDFs back with poppler, open the .docx in LibreOffice and pandoc, and look at
+# the web edition in Chromium.
 BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core
-TEST_PACKAGES  := poppler-utils libreoffice-writer-nogui pandoc
+TEST_PACKAGES  := poppler-utils libreoffice-writer-nogui pandoc chromium
 
-SOURCES   := $(shell find src -name '*.py') pyproject.toml
-# Folders too: a folder changes when a file in it is added, removed or renamed.
-CONTENT   := $(shell find content 2>/dev/null) $(wildcard pressroom.yaml)
-TEMPLATES := $(shell find templates 2>/dev/null)
-INPUTS    := $(CONTENT) $(TEMPLATES) $(SOURCES) $(INSTALLED)
+SOURCES   := $(shell find src -name '*.py' -not -path '*/theme/*') pyproject.toml
+INPUTS    := $(SOURCES) $(INSTALLED) $(wildcard pressroom.yaml)
 
 .DEFAULT_GOAL := all
-.PHONY: all brochure report reports check test bench clean help system-deps test-deps reference-doc
+.PHONY: all brochure report reports web check test bench clean help system-deps test-deps reference-doc
 
-all: brochure report reports ## Build every output into build/
+all: brochure report reports web ## Build every output into build/
 
 brochure: $(OUT)/brochure.pdf ## Build build/brochure.pdf
 report: $(OUT)/report.docx ## Build build/report.docx (general edition)
 reports: $(OUT)/reports/.built ## Build build/reports/<funder>.docx for every funder
+web: $(OUT)/web/index.html ## Build build/web/index.html, the web edition
 
 $(OUT)/brochure.pdf: $(INPUTS)
 	$(PRESSROOM) build brochure --out $(OUT)
@@ -39,6 +39,12 @@ $(OUT)/report.docx: $(INPUTS)
 $(OUT)/reports/.built: $(INPUTS)
 	$(PRESSROOM) build reports --out $(OUT)
 	@touch $@
+
+$(OUT)/web/index.html: $(INPUTS)
+	$(PRESSROOM) build web --out $(OUT)
+
+# What each output was made from, as its last build recorded it (absent before the first build).
+-include $(wildcard $(OUT)/.deps/*.d)
 
 check: $(INSTALLED) ## Validate content and templates without writing anything
 	$(PRESSROOM) check

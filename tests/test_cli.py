@@ -44,7 +44,7 @@ def test_content_error_is_one_line_exit_1_no_traceback(project, capsys, monkeypa
 
 def test_usage_error_exits_2(capsys):
     assert main(["build", "leaflet"]) == 2
-    assert "'leaflet' is not one of 'brochure', 'report', 'reports', 'all'" in capsys.readouterr().err
+    assert "'leaflet' is not one of 'brochure', 'report', 'reports', 'web', 'all'" in capsys.readouterr().err
 
 
 def test_a_single_error_is_followed_by_its_count(project, capsys, monkeypatch):

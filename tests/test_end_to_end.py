@@ -96,6 +96,9 @@ def test_one_build_parses_each_markdown_file_once_for_every_output(tmp_path, mon
 
     monkeypatch.setattr(ContentReader, "read_body", counting_read_body)
     written = build(project.settings, BuildRequest.for_target("all"))
-    assert len(written) == 4  # brochure, general report, two funder editions
+    names = sorted(path.relative_to(project.out).as_posix() for path in written)
+    assert names == ["brochure.pdf", "report.docx", "reports/harbour-light-foundation.docx",
+                     "reports/northwind-childrens-trust.docx", "web/assets/cover-kite-6dd93fed.svg",
+                     "web/index.html", "web/web.css"]
     markdown_files = [project.content / "index.md", *(project.content / "sections").glob("*.md")]
     assert sorted(parsed) == sorted(markdown_files)

@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
-OUTPUTS = ["brochure", "report", "reports"]
+OUTPUTS = ["brochure", "report", "reports", "web"]
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +38,9 @@ def make(root, *args) -> subprocess.CompletedProcess:
                           timeout=300, check=False)
 
 
-def up_to_date(root) -> bool:
-    """`make -q` exits 0 only when no output needs rebuilding."""
-    return make(root, "-q", *OUTPUTS).returncode == 0
+def up_to_date(root, *outputs) -> bool:
+    """`make -q` exits 0 only when no output (of those named, else all) needs rebuilding."""
+    return make(root, "-q", *(outputs or OUTPUTS)).returncode == 0
 
 
 def settle(root) -> None:
@@ -76,4 +76,21 @@ def test_a_change_in_content_makes_the_outputs_out_of_date(built_copy, change):
         (sections / "07-added.md").write_text("---\ntitle: Added\n---\nAdded text.\n")
     assert not up_to_date(built_copy)
     assert make(built_copy).returncode == 0
+    assert up_to_date(built_copy)
+
+
+def test_an_output_is_out_of_date_only_when_a_file_its_depfile_names_changes(built_copy):
+    """The depfiles name exactly what each output read: the brochure's stylesheet is not the report's."""
+    stylesheet = built_copy / "templates" / "brochure" / "brochure.css"
+    assert "templates/brochure/brochure.css" in (built_copy / "build" / ".deps" / "brochure.d").read_text()
+    assert "brochure.css" not in (built_copy / "build" / ".deps" / "report.d").read_text()
+    settle(built_copy)
+    (built_copy / "notes.txt").write_text("not an input\n")
+    (built_copy / "content" / "assets" / "unused.png").write_bytes(b"not read by any output")
+    assert up_to_date(built_copy)
+    stylesheet.write_text(stylesheet.read_text() + "\n/* restyled */\n")
+    assert not up_to_date(built_copy, "brochure")
+    assert up_to_date(built_copy, "report", "reports", "web")
+    run = make(built_copy)
+    assert run.returncode == 0 and run.stdout.count("pressroom build") == 1, run.stdout
     assert up_to_date(built_copy)

@@ -121,6 +121,19 @@ def check(**options) -> None:
     click.echo(f"ok: {len(document.sections)} sections, {len(document.data)} data files")
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--theme", "with_theme", is_flag=True,
+              help="Also copy the built-in theme into FOLDER/templates/, for a designer to restyle.")
+def new(folder: Path, with_theme: bool) -> None:
+    """Create a working project in FOLDER (new or empty): sample content, pressroom.yaml, a Makefile and
+    .gitignore. `make` in it builds every output."""
+    from .starter import new_project
+
+    written = new_project(folder, with_theme)
+    click.echo(f"created {folder}/ ({len(written)} files); next: cd {folder} && make")
+
+
 def project_folder(content: Path | None) -> Path:
     """Where pressroom.yaml is looked for: beside the content folder, else the working directory."""
     return content.parent if content is not None else Path(".")

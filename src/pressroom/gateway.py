@@ -185,20 +185,24 @@ class ProjectFiles:
 
         return GatewayLoader()
 
-    def fetch(self, url: str) -> tuple[bytes, str | None, str]:
-        """What the PDF renderer asked for by file: URL: (bytes, MIME type, the file's path).
+    def fetch(self, url: str) -> tuple[bytes, str | None] | None:
+        """What the PDF renderer asked for: (bytes, MIME type) of a project file, or None for a remote
+        or data: URL the sandbox allows (the renderer fetches those itself). Raises ResourceRefused.
 
         A URL into the project's templates/ for a file it does not hold is served from the theme, so a
-        stylesheet that names `brochure.css` finds the project's copy, or else the built-in one.
+        template that names `brochure.css` finds the project's copy, or else the built-in one.
         """
-        path = Path(unquote(urlsplit(url).path))
-        if self.is_in_templates(path) and not path.exists():
-            relative = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(self.templates)))
-            themed = self.theme / relative
-            if themed.exists():
-                path = themed
-        data = self.read_bytes(path)
-        return data, mimetypes.guess_type(path.name)[0], str(path)
+        parts = urlsplit(url)
+        if parts.scheme.lower() == "file":
+            path = Path(unquote(parts.path))
+            if self.is_in_templates(path) and not path.exists():
+                relative = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(self.templates)))
+                if (self.theme / relative).exists():
+                    url = (self.theme / relative).absolute().as_uri()
+        kind, path = self.sandbox.classify(url, self.templates)
+        if kind != "local":
+            return None
+        return self._read(path), mimetypes.guess_type(path.name)[0]
 
 
 def depfile(target: Path, inputs) -> bytes:

@@ -19,6 +19,7 @@ BUILT_IN = (
     "pressroom.brochure:OUTPUT",
     "pressroom.report:OUTPUT",
     "pressroom.report:EDITIONS",
+    "pressroom.web:OUTPUT",
 )
 ENTRY_POINT_GROUP = "pressroom.outputs"
 ALL = "all"

@@ -1,5 +1,5 @@
 """The build: read content once, render each requested output (see outputs.py), put them all in place
-atomically under a lock on the output folder. Knows nothing of PDF, Word or HTML."""
+atomically under a lock on the output folder. Knows no output's format: each is a plug-in."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from .settings import CONFIG_FILE, Settings
 from .templates import check_templates
 
 LOCK_FILE = ".pressroom.lock"
+COMMON = ""  # the key of the files every output was made from (content/, shared templates)
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ class BuildRequest:
 
     @classmethod
     def for_target(cls, target: str, funders: tuple[str, ...] = ()) -> BuildRequest:
-        """The request for a CLI target; named funders narrow the editions (`report`: only theirs).
-        Raises ValueError for --funder with a target that makes no editions."""
+        """The request for a CLI target; --funder slugs narrow the outputs made per funder. Raises
+        ValueError for --funder with a target that makes nothing per funder."""
         chosen, funders = requested(target, funders)
         return cls(tuple(output.name for output in chosen), funders)
 
@@ -48,12 +49,10 @@ def build(settings: Settings, request: BuildRequest | None = None) -> list[Path]
     request = request or BuildRequest.for_target(ALL)
     outputs = [registry()[name] for name in request.outputs]
     refuse_output_inside_inputs(settings)
-    files = ProjectFiles(settings)
-    job = Job(settings, files, request.funders)
-    with files.recording() as common:
-        document = validate(job, outputs)
+    job = Job(settings, ProjectFiles(settings), request.funders)
+    document, reads = validate(job, outputs)
     with output_folder(settings.out) as lock:
-        rendered = render_outputs(document, job, outputs, list(common))
+        rendered = render_outputs(document, job, outputs, reads)
         with lock():
             written = write_all(rendered)
             for output in outputs:
@@ -71,7 +70,7 @@ def refuse_output_inside_inputs(settings: Settings) -> None:
 
 
 def render_outputs(document: m.Document, job: Job, outputs: list[Output],
-                   common: list[Path]) -> list[tuple[Path, bytes]]:
+                   reads: dict[str, dict[Path, None]]) -> list[tuple[Path, bytes]]:
     """Every requested output as (target path, bytes), nothing written yet; after them, each output's
     depfile: the files read for every output (content/, the config) and those read for it alone."""
     out = job.settings.out
@@ -80,7 +79,7 @@ def render_outputs(document: m.Document, job: Job, outputs: list[Output],
     for output in outputs:
         with job.files.recording() as own:
             rendered += [(out / _inside(name, output), data) for name, data in output.render(document, job)]
-        inputs = [*common, *own, *(path for path in config if path.is_file())]
+        inputs = dict.fromkeys([*reads[COMMON], *reads[output.name], *own, *(p for p in config if p.is_file())])
         depfiles.append((out / DEPFILE_FOLDER / f"{output.name}.d", depfile(out / output.make_target, inputs)))
     return rendered + depfiles
 
@@ -93,16 +92,22 @@ def _inside(name: str, output: Output) -> Path:
     return path
 
 
-def validate(job: Job, outputs: list[Output] | None = None) -> m.Document:
+def validate(job: Job, outputs: list[Output] | None = None) -> tuple[m.Document, dict[str, dict[Path, None]]]:
     """Read content/ and check the templates and what `outputs` need (every output if None); raise one
-    ContentError listing every problem in both."""
+    ContentError listing every problem in both. Returns the document and the files read: for every
+    output (under COMMON) and for each output's own checks (under its name)."""
     problems = Problems()
-    document = ContentReader(job.settings, job.files, problems).read(raise_problems=False)
-    check_templates(job.files, problems)
-    for output in registry().values() if outputs is None else outputs:
-        output.check(document, job, problems)
+    outputs = list(registry().values()) if outputs is None else outputs
+    reads = {}
+    with job.files.recording() as reads[COMMON]:
+        document = ContentReader(job.settings, job.files, problems).read(raise_problems=False)
+        check_templates(job.files, problems, set())  # the templates outside any output's folder
+    for output in outputs:
+        with job.files.recording() as reads[output.name]:
+            check_templates(job.files, problems, {output.template_folder}, shared=False)
+            output.check(document, job, problems)
     problems.raise_if_any(_folders_named(problems, job.settings))
-    return document
+    return document, reads
 
 
 def _folders_named(problems: Problems, settings: Settings) -> str:
@@ -120,7 +125,7 @@ def _folders_named(problems: Problems, settings: Settings) -> str:
 def check(settings: Settings) -> m.Document:
     """Validate content and templates for every output, rendering each in memory; write nothing."""
     job = Job(settings, ProjectFiles(settings))
-    document = validate(job)
+    document, _ = validate(job)
     for output in registry().values():
         output.rehearse(document, job)
     return document

@@ -40,14 +40,18 @@ def make_environment(files, folder: str, autoescape: bool) -> jinja2.Environment
     )
 
 
-def check_templates(files, problems) -> None:
+def check_templates(files, problems, folders: set[str] | None = None, shared: bool = True) -> None:
     """Refuse templates that would load resources from outside the project or the network, and report
-    syntax errors in every template (.j2), through `problems`.
+    syntax errors in every template (.j2), through `problems`: the templates in `folders` (the template
+    folders of the outputs being built; every folder if None) and, if `shared`, those outside a folder.
 
     Values written with Jinja (`{{ ... }}`) are checked when rendered: they come from content/, which
     the reader has already checked.
     """
     for name, path in files.template_files(problems).items():
+        in_folder = "/" in name
+        if (folders is not None and in_folder and name.split("/")[0] not in folders) or (not in_folder and not shared):
+            continue
         problem = files.sandbox.file_problem(path, folder_allowed=True)
         if problem is not None:
             problems.add(path, 1, problem)

@@ -150,12 +150,12 @@ def _sandboxed_fetcher(weasyprint, job):
 
         def fetch(self, url, headers=None):
             try:
-                kind, _ = files.resolve(url, settings.templates)
-                if kind != "local":
-                    return super().fetch(url, headers)
-                data, mime_type, _ = files.fetch(url)
+                found = files.fetch(url)
             except ResourceRefused as refusal:
                 raise RefusedResource(str(refusal)) from None
+            if found is None:  # a data: URL, or a remote one the project allows
+                return super().fetch(url, headers)
+            data, mime_type = found
             headers = {"Content-Type": mime_type} if mime_type else {}
             return weasyprint.urls.URLFetcherResponse(url, data, headers)
 

@@ -57,6 +57,7 @@ class ContentReader:
             self.problems.add(self.root, None, "content folder: not found; pass --content or set content in "
                               "pressroom.yaml")
             self.problems.raise_if_any(f"{self.root.name}/")
+        self.files.note(self.root)  # a folder added to content/ (data/, say) changes what is read
         data = self.read_data_files()
         meta, intro = self.read_index(index_path)
         sections = self.read_sections()

@@ -9,7 +9,6 @@ from ..errors import PressroomError, known_names
 from ..outputs import BaseOutput
 
 EDITIONS_FOLDER = "reports"
-REFERENCE_DOC = "report/reference.docx"
 
 
 class ReportOutput(BaseOutput):

@@ -1,6 +1,7 @@
-"""The WordprocessingML that python-docx has no API for: hyperlinks, fields, numbering, bookmarks,
-footnotes, section breaks, settings, alt text, reproducible packaging. Small functions over lxml
-elements, kept apart from the writer."""
+"""The Word writer's one XML layer: the WordprocessingML that python-docx has no API for (hyperlinks,
+fields, numbering, bookmarks, footnotes, section breaks, settings, alt text, reproducible packaging), and
+every other use the writer makes of python-docx's elements and objects (paragraphs, runs, tables,
+pictures, sections, styles, properties). Small functions over lxml elements, kept apart from the writer."""
 
 from __future__ import annotations
 
@@ -8,19 +9,26 @@ import copy
 import io
 import zipfile
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import PartFactory
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.table import CT_Tbl
 from docx.parts.story import StoryPart
+from docx.section import Section
+from docx.shared import Emu
+from docx.text.run import Run
 from lxml import etree
 
 BULLET_ABSTRACT_ID = 9001
 DECIMAL_ABSTRACT_ID = 9002
 LIST_INDENT_TWIPS = 360
 BULLET_GLYPHS = ("\u2022", "\u25e6", "\u25aa")
+STYLE_KINDS = {WD_STYLE_TYPE.PARAGRAPH: "paragraph", WD_STYLE_TYPE.CHARACTER: "character",
+               WD_STYLE_TYPE.TABLE: "table"}
 
 
 def element(tag: str, **attributes) -> OxmlElement:
@@ -31,8 +39,92 @@ def element(tag: str, **attributes) -> OxmlElement:
     return node
 
 
+# the document ------------------------------------------------------------------
+
+
+def named_styles(doc) -> list[tuple[str, str, str]]:
+    """(kind, name, style id) of every named paragraph, character and table style of `doc`, in the
+    styles part's order; kind is "paragraph", "character" or "table"."""
+    return [(STYLE_KINDS[s.type], s.name, s.style_id) for s in doc.styles if s.name and s.type in STYLE_KINDS]
+
+
+def empty_body(doc):
+    """Remove every block from the body, keeping its final section properties (the body's page setup);
+    returns them."""
+    body = doc.element.body
+    sect_pr = body.find(qn("w:sectPr"))
+    for child in list(body):
+        if child is not sect_pr:
+            body.remove(child)
+    return sect_pr
+
+
+def body_container(doc):
+    """The python-docx container of the body's blocks (proxies made there ask it for .part)."""
+    return doc._body
+
+
+class Story:
+    """Stands in for a python-docx container inside the footnotes part (proxies ask it for .part)."""
+
+    def __init__(self, part):
+        self.part = part
+
+
+def numbering(doc):
+    """The w:numbering element of the document's numbering part (python-docx adds the part if missing)."""
+    return doc.part.numbering_part.element
+
+
+def document_footnotes(doc) -> FootnotesPart:
+    """The document's footnotes part, emptied of notes (see `footnotes_part`)."""
+    return footnotes_part(doc.part)
+
+
+def text_area(doc) -> tuple[int, int]:
+    """Width and height of the last section's page less its margins, in EMU."""
+    section = doc.sections[-1]
+    width = section.page_width - section.left_margin - section.right_margin
+    height = section.page_height - section.top_margin - section.bottom_margin
+    return int(width), int(height)
+
+
+def headings(doc, levels: dict[str, int]) -> list[tuple[int, str, str]]:
+    """(level, bookmark name, text) of every body paragraph whose style id is in `levels` (style id:
+    level), in order; each of them holds its bookmark."""
+    found = []
+    for p in doc.element.body.iterchildren(qn("w:p")):
+        style = p.style
+        if style in levels:
+            start = p.find(qn("w:bookmarkStart"))
+            found.append((levels[style], start.get(qn("w:name")), "".join(p.xpath(".//w:t/text()"))))
+    return found
+
+
+# paragraphs and runs -------------------------------------------------------------
+
+
+def new_paragraph(style_id: str | None = None):
+    """A w:p element, in the paragraph style `style_id` (else Normal), not placed anywhere yet."""
+    p = OxmlElement("w:p")
+    if style_id is not None:
+        set_paragraph_style(p, style_id)
+    return p
+
+
 def set_paragraph_style(p, style_id: str) -> None:
     p.get_or_add_pPr().get_or_add_pStyle().set(qn("w:val"), style_id)
+
+
+def set_alignment(p, align: str) -> None:
+    p.get_or_add_pPr().append(element("w:jc", val=align))
+
+
+def replace_with(old, new_elements) -> None:
+    """Put `new_elements` where `old` is, in order, and remove `old`."""
+    for new in new_elements:
+        old.addprevious(new)
+    old.getparent().remove(old)
 
 
 def set_numbering(p, num_id: int, level: int) -> None:
@@ -42,15 +134,23 @@ def set_numbering(p, num_id: int, level: int) -> None:
     numPr.get_or_add_numId().val = num_id
 
 
-def add_hyperlink(paragraph, url: str | None = None, anchor: str | None = None):
-    """A w:hyperlink in the paragraph, external (relationship) or internal (bookmark); returns it."""
+def add_hyperlink(p, parent, url: str | None = None, anchor: str | None = None):
+    """A w:hyperlink at the end of `p`, external (a relationship of `parent`'s part) or internal
+    (a bookmark); returns it."""
     link = OxmlElement("w:hyperlink")
     if url is not None:
-        link.set(qn("r:id"), paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True))
+        link.set(qn("r:id"), parent.part.relate_to(url, RT.HYPERLINK, is_external=True))
     if anchor is not None:
         link.set(qn("w:anchor"), anchor)
     link.set(qn("w:history"), "1")
-    paragraph._p.append(link)
+    p.append(link)
+    return link
+
+
+def internal_link(anchor: str, run):
+    """A w:hyperlink to the bookmark `anchor` holding `run`, not placed anywhere yet."""
+    link = element("w:hyperlink", anchor=anchor, history=1)
+    link.append(run)
     return link
 
 
@@ -99,6 +199,24 @@ def text_run(text: str):
     t.set(qn("xml:space"), "preserve")
     t.text = text
     return _run(t)
+
+
+def formatted_run(text: str, style_id: str | None = None, bold: bool = False, italic: bool = False,
+                  superscript: bool = False):
+    """A run of text in the character style `style_id`, with direct bold, italic and superscript."""
+    run = text_run(text)
+    rPr = OxmlElement("w:rPr")
+    if style_id is not None:
+        rPr.append(element("w:rStyle", val=style_id))
+    if bold:
+        rPr.append(element("w:b"))
+    if italic:
+        rPr.append(element("w:i"))
+    if superscript:
+        rPr.append(element("w:vertAlign", val="superscript"))
+    if len(rPr):
+        run.insert(0, rPr)
+    return run
 
 
 def break_run(**attributes):
@@ -162,6 +280,24 @@ def add_list_instance(numbering, ordered: bool, start: int, level: int) -> int:
     return num_id
 
 
+def add_picture(target, parent, data: bytes, name: str):
+    """A run at the end of `target` holding the picture `data`, related to `parent`'s part and named
+    `name` (its file name, as when python-docx reads it by name); returns its inline shape."""
+    run = OxmlElement("w:r")
+    target.append(run)
+    shape = Run(run, parent).add_picture(io.BytesIO(data))
+    shape._inline.graphic.graphicData.pic.nvPicPr.cNvPr.name = name  # as when read by name
+    return shape
+
+
+def fit_picture(inline_shape, width: int, height: int) -> None:
+    """Shrink the picture, keeping its proportions, to fit `width` by `height` (EMU); never enlarge it."""
+    scale = min(1.0, width / inline_shape.width, height / inline_shape.height)
+    if scale < 1:
+        inline_shape.width = Emu(int(inline_shape.width * scale))
+        inline_shape.height = Emu(int(inline_shape.height * scale))
+
+
 def set_alt_text(inline_shape, alt: str, title: str = "") -> None:
     doc_pr = inline_shape._inline.docPr
     doc_pr.set("descr", alt)
@@ -169,22 +305,41 @@ def set_alt_text(inline_shape, alt: str, title: str = "") -> None:
         doc_pr.set("title", title)
 
 
-def number_drawings(*roots) -> None:
+def number_drawings(doc, footnotes: FootnotesPart) -> None:
     """Give every picture a document-wide unique id: python-docx counts per part, and the body and the
     footnotes would otherwise share ids, which Word may report as damage."""
+    roots = (doc.element.body, footnotes.element)
     for number, doc_pr in enumerate((d for root in roots for d in root.iter(qn("wp:docPr"))), start=1):
         doc_pr.set("id", str(number))
 
 
-def mark_header_row(row) -> None:
+# tables ------------------------------------------------------------------------
+
+
+def new_table(rows: int, columns: int, width: int, style_id: str):
+    """A w:tbl of `rows` by `columns` empty cells sharing `width` (EMU), in the table style `style_id`,
+    its first row a header row and no row split across pages; not placed anywhere yet."""
+    tbl = CT_Tbl.new_tbl(rows, columns, Emu(width))
+    set_table_style(tbl, style_id)
+    mark_header_row(tbl.tr_lst[0])
+    keep_rows_together(tbl)
+    return tbl
+
+
+def cell_paragraphs(tbl) -> list[list]:
+    """The paragraph of each cell of a new table (one per cell), row by row."""
+    return [[tc.p_lst[0] for tc in tr.tc_lst] for tr in tbl.tr_lst]
+
+
+def mark_header_row(tr) -> None:
     """Repeat the row at the top of every page the table spans."""
-    row._tr.get_or_add_trPr().append(element("w:tblHeader"))
+    tr.get_or_add_trPr().append(element("w:tblHeader"))
 
 
-def keep_rows_together(table) -> None:
+def keep_rows_together(tbl) -> None:
     """No row is split across a page break (cantSplit precedes tblHeader in the schema's order)."""
-    for row in table.rows:
-        trPr = row._tr.get_or_add_trPr()
+    for tr in tbl.tr_lst:
+        trPr = tr.get_or_add_trPr()
         header = trPr.find(qn("w:tblHeader"))
         if header is not None:
             header.addprevious(element("w:cantSplit"))
@@ -207,9 +362,9 @@ def normalised_zip(data: bytes, date_time: tuple) -> bytes:
     return out.getvalue()
 
 
-def set_default_language(styles, lang: str) -> None:
+def set_default_language(doc, lang: str) -> None:
     """Declare the document language on the default run properties (what Word's proofing uses)."""
-    rPr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault"))
+    rPr_default = doc.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault"))
     if rPr_default is None:
         return
     rPr = rPr_default.find(qn("w:rPr"))
@@ -276,10 +431,10 @@ def _separator_note(kind: str, note_id: int):
     return note
 
 
-def add_footnote(footnotes, note_id: int):
+def add_footnote(footnotes: FootnotesPart, note_id: int):
     """A new, empty w:footnote with this id at the end of the footnotes part; returns it."""
     note = element("w:footnote", id=note_id)
-    footnotes.append(note)
+    footnotes.element.append(note)
     return note
 
 
@@ -300,6 +455,11 @@ def _run_style(style_id: str):
 
 
 # settings and sections ---------------------------------------------------------
+
+
+def settings(doc):
+    """The w:settings element of the document's settings part."""
+    return doc.settings.element
 
 # CT_Settings children that must follow w:updateFields and w:footnotePr (the schema is a sequence).
 _AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
@@ -334,14 +494,46 @@ def end_section(p, body_sect_pr) -> None:
     p.get_or_add_pPr().append(sect_pr)
 
 
+def unlinked_header_and_footer(doc, sect_pr) -> tuple:
+    """The header and footer of the section `sect_pr` ends, made its own (not linked to the previous
+    section's) and emptied: their w:hdr and w:ftr elements."""
+    section = Section(sect_pr, doc.part)
+    header, footer = section.header, section.footer
+    header.is_linked_to_previous = False
+    footer.is_linked_to_previous = False
+    for story in (header, footer):
+        for child in list(story._element):
+            story._element.remove(child)
+    return header._element, footer._element
+
+
 def set_table_style(tbl, style_id: str) -> None:
     tbl.tblPr.get_or_add_tblStyle().set(qn("w:val"), style_id)
 
 
-def set_app_properties(package, application: str, company: str) -> None:
+def set_core_properties(doc, *, title: str, subject: str, author: str, keywords: str, language: str,
+                        stamp) -> None:
+    """The core properties (docProps/core.xml): `author` also last modified them, `stamp` is every date,
+    one revision, no comments or category. python-docx writes the elements in the order set here."""
+    props = doc.core_properties
+    props.title = title
+    props.subject = subject
+    props.author = author
+    props.last_modified_by = author
+    props.keywords = keywords
+    props.language = language
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+    props.revision = 1
+    props.comments = ""
+    props.category = ""
+
+
+def set_app_properties(doc, application: str, company: str) -> None:
     """Correct the extended properties python-docx copies from its template (which name Word for Mac
     as the application and carry stale counts Word recomputes anyway)."""
-    part = next((p for p in package.iter_parts() if p.partname == "/docProps/app.xml"), None)
+    part = next((p for p in doc.part.package.iter_parts() if p.partname == "/docProps/app.xml"), None)
     if part is None:
         return
     root = etree.fromstring(part.blob)
@@ -354,3 +546,10 @@ def set_app_properties(package, application: str, company: str) -> None:
         elif node is not None:
             node.text = value
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def saved(doc) -> bytes:
+    """The document as python-docx saves it."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
