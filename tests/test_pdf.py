@@ -21,6 +21,8 @@ from conftest import brochure_pdf, job_for, report_docx
 
 MM = 72 / 25.4
 PAPER_POINTS = {"A4": (210 * MM, 297 * MM), "Letter": (612.0, 792.0), "A5": (148 * MM, 210 * MM)}
+SLUG = 7 * 72 / 25.4
+MEDIA_MARGIN = 10 * 72 / 25.4
 BLEED = 3 * MM
 INK, PRIMARY = (0x1F, 0x2A, 0x37), (0x0E, 0x6B, 0x70)  # --colour-ink and --colour-primary in brochure.css
 MUTED, ACCENT, RULE = (0x5B, 0x67, 0x77), (0xD9, 0x69, 0x3F), (0xC9, 0xDA, 0xD9)  # --colour-muted, -accent, -rule
@@ -142,39 +144,47 @@ def test_page_size_follows_the_paper_setting(project, paper):
         assert box_size(page.trimbox) == pytest.approx(PAPER_POINTS[paper], abs=0.5)
 
 
-def test_print_mode_adds_3mm_bleed_around_the_trim_box(project):
+def test_print_mode_adds_3mm_bleed_and_a_slug_for_the_marks_around_the_trim_box(project):
     reader = build_pdf(project, print_marks=True)
     width, height = PAPER_POINTS["A4"]
+    media = width + 2 * MEDIA_MARGIN, height + 2 * MEDIA_MARGIN
     for page in reader.pages:
         assert box_size(page.trimbox) == pytest.approx((width, height), abs=0.5)
         assert box_size(page.bleedbox) == pytest.approx((width + 2 * BLEED, height + 2 * BLEED), abs=0.5)
-        assert box_size(page.mediabox) == pytest.approx((width + 2 * BLEED, height + 2 * BLEED), abs=0.5)
-        assert float(page.trimbox.left) - float(page.bleedbox.left) == pytest.approx(BLEED, abs=0.1)
+        assert box_size(page.mediabox) == pytest.approx(media, abs=0.5)
+        for side in ("left", "bottom"):
+            trim, bleed, whole = (float(getattr(box, side)) for box in (page.trimbox, page.bleedbox, page.mediabox))
+            assert trim - bleed == pytest.approx(BLEED, abs=0.1) and bleed - whole == pytest.approx(SLUG, abs=0.1)
 
 
-def marks_areas(page: Image.Image, depth: int) -> list[tuple[int, int, int, int]]:
-    """Boxes `depth` pixels deep at the four corners (crop marks) and the middles of the edges (cross marks)."""
-    w, h, d = page.width, page.height, depth
-    return [(0, 0, d, d), (w - d, 0, w, d), (0, h - d, d, h), (w - d, h - d, w, h),
-            (w // 2 - d, 0, w // 2 + d, d), (w // 2 - d, h - d, w // 2 + d, h),
-            (0, h // 2 - d, d, h // 2 + d), (w - d, h // 2 - d, w, h // 2 + d)]
-
-
-def test_print_mode_draws_crop_and_cross_marks_outside_the_trim_box(project, tmp_path):
+def test_print_mode_draws_marks_only_in_the_slug_and_artwork_only_to_the_bleed(project, tmp_path):
     dpi = 150
-    first = build_pdf(project, print_marks=True).pages[0]
-    bleed = round((float(first.trimbox.left) - float(first.mediabox.left)) / 72 * dpi)
-    assert bleed == round(3 / 25.4 * dpi)
-    # Page 3, the introduction, is white; the covers' colour runs into the bleed and would hide the marks.
-    # The crop marks lie on the trim lines, so the areas reach one pixel past the bleed.
-    for print_marks in (True, False):
-        settings = project.settings.replace(print_marks=print_marks)
-        page = render_page(brochure_pdf(read_content(settings), settings), 2, tmp_path, dpi).convert("L")
-        darkest = [page.crop(box).getextrema()[0] for box in marks_areas(page, bleed + 1)]
-        if print_marks:
-            assert all(value < 100 for value in darkest), f"no mark in some areas: {darkest}"
-        else:
-            assert all(value > 240 for value in darkest), f"ink at the edge of a plain page: {darkest}"
+    px = lambda mm: round(mm / 25.4 * dpi)  # noqa: E731
+    margin = px(10)  # the trim's distance from the media edge: 3 mm bleed and 7 mm slug
+    settings = project.settings.replace(print_marks=True)
+    pdf = brochure_pdf(read_content(settings), settings)
+    cover, introduction = (render_page(pdf, n, tmp_path, dpi).convert("L") for n in (0, 2))
+    height = cover.height
+
+    def ink(page, box) -> int:
+        return page.crop(box).getextrema()[0]  # the darkest pixel
+
+    in_bleed = (margin - px(2.5), height // 4, margin - px(0.5), height // 4 + 4)  # left edge, inside the bleed
+    in_slug = (margin - px(9), height // 4, margin - px(3.5), height // 4 + 4)  # further out, clear of marks
+    corner_slug = (margin - px(9.5), margin - px(9.5), margin - px(3.5), margin - px(3.5))
+    corner_bleed = (margin - px(3), margin - px(3), margin - 1, margin - 1)  # between trim and bleed corners
+    assert ink(cover, in_bleed) < 200, "the cover's colour should run into the bleed"
+    assert ink(cover, in_slug) > 240, "the cover's colour should stop at the bleed box"
+    assert ink(introduction, in_bleed) > 240 and ink(introduction, in_slug) > 240
+    for page in (cover, introduction):
+        top_line = (margin - px(9), margin - 2, margin - px(4), margin + 2)  # the crop mark along the top trim line
+        assert ink(page, top_line) < 100, "no crop mark in the slug"
+        assert ink(page, corner_slug) > 240, "ink in the corner of the slug, away from the marks"
+    assert ink(introduction, corner_bleed) > 240, "a mark reaches into the bleed"
+    middle_top = (cover.width // 2 - px(3), margin - px(9), cover.width // 2 + px(3), margin - px(4))
+    assert ink(introduction, middle_top) < 100, "no registration mark in the middle of the top edge"
+    untrimmed = render_page(brochure_pdf(read_content(project.settings), project.settings), 2, tmp_path, dpi)
+    assert untrimmed.convert("L").crop((0, 0, px(8), px(8))).getextrema()[0] > 240  # no marks without --print
 
 
 @pytest.mark.parametrize("pages, padding", [(1, 3), (4, 0), (9, 3), (10, 2), (11, 1), (12, 0)])
@@ -441,8 +451,9 @@ def test_pdf_ua_is_tagged_and_pdf_a_declares_its_conformance(project):
     assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="B"' in xmp
     assert "/OutputIntents" in archived.trailer["/Root"]
     assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
-    plain = build_pdf(project)
+    plain = build_pdf(project, pdf_variant="plain")
     assert "/StructTreeRoot" not in plain.trailer["/Root"]
+    assert "/StructTreeRoot" in build_pdf(project).trailer["/Root"]  # tagged by default
 
 
 def test_pdf_variant_and_print_marks_in_pressroom_yaml_take_effect(project):

@@ -43,8 +43,8 @@ class Settings:
     paper: str = setting("A4", "Brochure paper size.", "--paper", choices=PAPER_SIZES)
     print_marks: bool = setting(False, "Print-shop PDF: 3 mm bleed, crop and cross marks, pages padded to a "
                                 "multiple of 4.", "--print")
-    pdf_variant: str = setting("plain", "PDF flavour: tagged for accessibility or archival.", "--pdf-variant",
-                               choices=PDF_VARIANTS)
+    pdf_variant: str = setting("pdf/ua-1", "PDF flavour: pdf/ua-1 is tagged for screen readers, plain is untagged, "
+                               "pdf/a-3b is for archives.", "--pdf-variant", choices=PDF_VARIANTS)
     allow_raw_html: bool = setting(False, "Render raw HTML written in Markdown (the brochure and web edition).")
     allow_remote_resources: bool = setting(False, "Let the brochure load images and stylesheets over the network.")
     max_file_bytes: int = setting(2_000_000, "Largest Markdown or YAML file read from content/.", positive=True)

@@ -17,6 +17,7 @@ from ..errors import PressroomError, display_path, warn
 from ..html import render_body
 from ..sandbox import ResourceRefused, html_resource_urls
 from ..templates import make_environment, render_template
+from .prepress import MEDIA_MARGIN_MM, finish_for_print
 
 TEMPLATE = "brochure.html.j2"
 BOOKLET_MULTIPLE = 4  # booklets are printed on folded sheets: four pages to a sheet
@@ -35,7 +36,8 @@ def render_brochure_html(document: m.Document, job, padding_pages: int = 0) -> s
     environment.filters["body_html"] = render_body
     return render_template(environment, TEMPLATE, document=document, meta=document.meta,
                            sections=document.sections, data=document.data, settings=settings,
-                           padding_pages=padding_pages, pdf_date=pdf_date(document.meta))
+                           padding_pages=padding_pages, pdf_date=pdf_date(document.meta),
+                           print_margin=f"{MEDIA_MARGIN_MM}mm")
 
 
 def check_brochure(document: m.Document, job) -> None:
@@ -81,7 +83,8 @@ def write_brochure(document: m.Document, job) -> bytes:
             padding += missing
             rendered = render(padding)
         warn_low_resolution_images(rendered)
-        return rendered.write_pdf(**options)
+        pdf = rendered.write_pdf(**options)
+    return finish_for_print(pdf) if settings.print_marks else pdf
 
 
 def booklet_padding(page_count: int) -> int:

@@ -1,0 +1,94 @@
+"""Print-shop geometry that the renderer cannot give: a slug outside the bleed, and marks only in it.
+
+WeasyPrint lays each page out with a CSS bleed as wide as bleed and slug together (MEDIA_MARGIN_MM), so
+the MediaBox has room for the marks; it sets the TrimBox, but draws its own marks inside the bleed and a
+BleedBox of its choosing. Here each page gets a BleedBox of BLEED_MM around the trim, its artwork clipped
+to that box (so colour that runs off the page stops at the bleed), and crop and registration marks drawn
+in the slug, as artifacts so they stay out of the tagged structure.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+MM = 72 / 25.4  # PDF points in a millimetre
+BLEED_MM = 3
+SLUG_MM = 7  # at least 5 mm: the marks need room outside the bleed
+MEDIA_MARGIN_MM = BLEED_MM + SLUG_MM  # the CSS bleed the brochure is laid out with in print mode
+MARK_GAP_MM = 1  # between the bleed's edge and the start of a crop mark
+MARK_LENGTH_MM = 5
+CROSS_RADIUS_MM = 2
+LINE_WIDTH = 0.25  # points: a hairline, as print tools draw marks
+REGISTRATION = "1 1 1 1 K"  # every separation, so the marks print on each plate
+
+
+def finish_for_print(pdf: bytes) -> bytes:
+    """The brochure with its BleedBox, clipped artwork and marks in the slug (trim and media unchanged)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ContentStream, RectangleObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        trim = [float(value) for value in page.trimbox]
+        bleed = _grown(trim, BLEED_MM * MM)
+        page.bleedbox = RectangleObject(bleed)
+        content = ContentStream(None, writer)
+        content.set_data(_clipped(page.get_contents().get_data(), bleed) + marks(trim))
+        page.replace_contents(content)
+        page.compress_content_streams()
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _grown(box: list[float], by: float) -> list[float]:
+    left, bottom, right, top = box
+    return [left - by, bottom - by, right + by, top + by]
+
+
+def _clipped(content: bytes, box: list[float]) -> bytes:
+    left, bottom, right, top = box
+    return b"q %s re W n\n%s\nQ\n" % (_numbers(left, bottom, right - left, top - bottom), content)
+
+
+def marks(trim: list[float]) -> bytes:
+    """Crop marks on the trim lines at the four corners and a registration cross in the middle of each
+    edge, all in the slug: from MARK_GAP_MM beyond the bleed outwards."""
+    left, bottom, right, top = trim
+    start = (BLEED_MM + MARK_GAP_MM) * MM
+    end = start + MARK_LENGTH_MM * MM
+    lines = []
+    for x, y, outward_x, outward_y in ((left, top, -1, 1), (right, top, 1, 1), (left, bottom, -1, -1),
+                                       (right, bottom, 1, -1)):
+        lines.append((x + outward_x * start, y, x + outward_x * end, y))  # along the horizontal trim line
+        lines.append((x, y + outward_y * start, x, y + outward_y * end))  # along the vertical one
+    middle_x, middle_y = (left + right) / 2, (bottom + top) / 2
+    centre = (start + end) / 2
+    crosses = [(middle_x, top + centre), (middle_x, bottom - centre), (left - centre, middle_y),
+               (right + centre, middle_y)]
+    ops = [b"/Artifact BMC q", b"%s w %s" % (_numbers(LINE_WIDTH), REGISTRATION.encode())]
+    ops += [b"%s m %s l S" % (_numbers(x1, y1), _numbers(x2, y2)) for x1, y1, x2, y2 in lines]
+    half = (end - start) / 2
+    for x, y in crosses:
+        ops.append(b"%s m %s l S %s m %s l S" % (_numbers(x - half, y), _numbers(x + half, y),
+                                                 _numbers(x, y - half), _numbers(x, y + half)))
+        ops.append(_circle(x, y, CROSS_RADIUS_MM * MM))
+    ops.append(b"Q EMC")
+    return b"\n".join(ops) + b"\n"
+
+
+def _circle(x: float, y: float, r: float) -> bytes:
+    """A circle as four Bézier curves, stroked."""
+    k = r * 4 * (math.sqrt(2) - 1) / 3
+    return b" ".join([
+        b"%s m" % _numbers(x + r, y),
+        b"%s c" % _numbers(x + r, y + k, x + k, y + r, x, y + r),
+        b"%s c" % _numbers(x - k, y + r, x - r, y + k, x - r, y),
+        b"%s c" % _numbers(x - r, y - k, x - k, y - r, x, y - r),
+        b"%s c" % _numbers(x + k, y - r, x + r, y - k, x + r, y),
+        b"S"])
+
+
+def _numbers(*values: float) -> bytes:
+    return b" ".join(b"%.3f" % value for value in values)
