@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import pressroom
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
@@ -31,6 +33,10 @@ MUTED, ACCENT, RULE = (0x5B, 0x67, 0x77), (0xD9, 0x69, 0x3F), (0xC9, 0xDA, 0xD9)
 def build_pdf(project, **changes) -> PdfReader:
     settings = project.settings.replace(**changes)
     return PdfReader(io.BytesIO(brochure_pdf(read_content(settings), settings)))
+
+
+def squash(text: str) -> str:
+    return " ".join(text.replace("\u2010\n", "").replace("-\n", "").split())
 
 
 def box_size(box) -> tuple[float, float]:
@@ -724,3 +730,63 @@ def test_a_fault_in_pressroom_while_rendering_is_not_blamed_on_the_templates(pro
     monkeypatch.setattr(pdf_writer, "warn_low_resolution_images", broken)
     with pytest.raises(RuntimeError, match="a bug in Pressroom"):
         build_pdf(project)
+
+
+# Booklet imposition ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pages, sides", [
+    (4, [(4, 1), (2, 3)]),
+    (8, [(8, 1), (2, 7), (6, 3), (4, 5)]),
+])
+def test_saddle_stitch_order_nests_the_sheets(pages, sides):
+    from pressroom.brochure.imposition import saddle_stitch_order
+
+    assert saddle_stitch_order(pages) == sides
+
+
+def test_the_booklet_puts_the_pages_two_up_in_saddle_stitch_order(rich_project, tmp_path):
+    import subprocess
+
+    settings = rich_project.settings.replace(impose="booklet")
+    files = pressroom.render(settings, "brochure")
+    assert sorted(files) == ["brochure-booklet.pdf", "brochure.pdf"]
+    reading = PdfReader(io.BytesIO(files["brochure.pdf"]))  # print-ready, in reading order
+    booklet_path = tmp_path / "booklet.pdf"
+    booklet_path.write_bytes(files["brochure-booklet.pdf"])
+    booklet = PdfReader(booklet_path)
+    count = len(reading.pages)
+    assert count % 4 == 0 and len(booklet.pages) == count // 2  # two sides per sheet, count / 4 sheets
+    width, height = PAPER_POINTS["A4"]
+    for sheet in booklet.pages:
+        assert box_size(sheet.trimbox) == pytest.approx((2 * width, height), abs=0.5)
+        assert box_size(sheet.bleedbox) == pytest.approx((2 * width + 2 * BLEED, height + 2 * BLEED), abs=0.5)
+        assert box_size(sheet.mediabox) == pytest.approx((2 * width + 2 * MEDIA_MARGIN, height + 2 * MEDIA_MARGIN),
+                                                         abs=0.5)
+    reading_path = tmp_path / "reading.pdf"
+    reading_path.write_bytes(files["brochure.pdf"])
+
+    def words(path, page: int, region: tuple[float, float] | None = None) -> list[str]:
+        """The words on a page, or in a region of it (x, width in points), as poppler reads them."""
+        crop = ["-x", str(round(region[0])), "-y", "0", "-W", str(round(region[1])), "-H", "2000"] if region else []
+        result = subprocess.run(["pdftotext", "-r", "72", "-f", str(page), "-l", str(page), *crop, str(path), "-"],
+                                capture_output=True, text=True, check=True)
+        return sorted(result.stdout.split())
+
+    from pressroom.brochure.imposition import saddle_stitch_order
+
+    for side, pair in enumerate(saddle_stitch_order(count)):
+        for column, number in enumerate(pair):
+            half = (MEDIA_MARGIN + column * width, width)
+            assert words(booklet_path, side + 1, half) == words(reading_path, number), (side, column, number)
+    assert "help" in words(booklet_path, 1, (MEDIA_MARGIN, width))  # the back cover, left of the front cover
+
+
+def test_impose_booklet_is_a_choice_of_build_and_pressroom_yaml(project, capsys):
+    project.write("pressroom.yaml", "impose: Booklet\n")
+    assert pressroom.load_settings(project.root).impose == "booklet"
+    assert main(["build", "brochure", *project.args(), "--out", str(project.out), "--impose", "booklet"]) == 0
+    assert (project.out / "brochure-booklet.pdf").is_file()
+    project.write("pressroom.yaml", "impose: none\n")
+    assert main(["build", "brochure", *project.args(), "--out", str(project.out)]) == 0
+    assert not (project.out / "brochure-booklet.pdf").exists()  # no booklet older than the brochure is kept
+    assert main(["build", "brochure", *project.args(), "--impose", "leaflet"]) == 2

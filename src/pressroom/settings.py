@@ -16,6 +16,7 @@ from pathlib import Path
 CONFIG_FILE = "pressroom.yaml"
 PAPER_SIZES = ("A4", "Letter", "A5")
 PDF_VARIANTS = ("plain", "pdf/ua-1", "pdf/a-3b")
+IMPOSITIONS = ("none", "booklet")
 BUILD, CHECK = "build", "check"
 
 
@@ -43,6 +44,8 @@ class Settings:
     paper: str = setting("A4", "Brochure paper size.", "--paper", choices=PAPER_SIZES)
     print_marks: bool = setting(False, "Print-shop PDF: 3 mm bleed, crop and cross marks, pages padded to a "
                                 "multiple of 4.", "--print")
+    impose: str = setting("none", "Also write the brochure imposed for printing: booklet writes brochure-booklet.pdf, "
+                          "pages in saddle-stitch order two up (implies --print).", "--impose", choices=IMPOSITIONS)
     pdf_variant: str = setting("pdf/ua-1", "PDF flavour: pdf/ua-1 is tagged for screen readers, plain is untagged, "
                                "pdf/a-3b is for archives.", "--pdf-variant", choices=PDF_VARIANTS)
     allow_raw_html: bool = setting(False, "Render raw HTML written in Markdown (the brochure and web edition).")

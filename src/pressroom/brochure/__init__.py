@@ -19,7 +19,16 @@ class BrochureOutput(BaseOutput):
     def render(self, document, job) -> list[tuple[str, bytes]]:
         from .pdf import write_brochure
 
-        return [("brochure.pdf", write_brochure(document, job))]
+        return write_brochure(document, job)
+
+    def finish(self, out, written, job) -> None:
+        """A booklet from an earlier build with --impose booklet is out of date once a build without it
+        has replaced brochure.pdf."""
+        from .pdf import BOOKLET
+
+        booklet = out / BOOKLET
+        if booklet not in written and booklet.is_file():
+            booklet.unlink()
 
 
 OUTPUT = BrochureOutput()

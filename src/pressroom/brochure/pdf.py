@@ -17,9 +17,12 @@ from ..errors import PressroomError, display_path, warn
 from ..html import render_body
 from ..sandbox import ResourceRefused, html_resource_urls
 from ..templates import make_environment, render_template
+from .imposition import impose_booklet
 from .prepress import MEDIA_MARGIN_MM, finish_for_print
 
 TEMPLATE = "brochure.html.j2"
+BROCHURE = "brochure.pdf"
+BOOKLET = "brochure-booklet.pdf"
 BOOKLET_MULTIPLE = 4  # booklets are printed on folded sheets: four pages to a sheet
 MIN_IMAGE_DPI = 200
 CSS_PX_PER_INCH = 96
@@ -29,9 +32,10 @@ FONT_PACKAGE = "fonts-noto-core"
 FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts")
 
 
-def render_brochure_html(document: m.Document, job, padding_pages: int = 0) -> str:
-    """The brochure as one HTML string, from templates/brochure/."""
-    settings = job.settings
+def render_brochure_html(document: m.Document, job, padding_pages: int = 0, settings=None) -> str:
+    """The brochure as one HTML string, from templates/brochure/ (laid out for `settings`, by default the
+    job's)."""
+    settings = settings or job.settings
     environment = make_environment(job.files, "brochure", autoescape=True)
     environment.filters["body_html"] = render_body
     return render_template(environment, TEMPLATE, document=document, meta=document.meta,
@@ -59,11 +63,24 @@ def pdf_date(meta: m.Metadata) -> dt.date | None:
     return None
 
 
-def write_brochure(document: m.Document, job) -> bytes:
-    """The brochure as PDF bytes; in print mode padded with notes pages to a multiple of four."""
+def write_brochure(document: m.Document, job) -> list[tuple[str, bytes]]:
+    """The brochure's files: brochure.pdf, in print mode padded with notes pages to a multiple of four,
+    and with --impose booklet also brochure-booklet.pdf."""
+    settings = job.settings
+    if settings.impose == "booklet":
+        settings = settings.replace(print_marks=True)  # a booklet is for the printer: bleed and padding
+    pdf = render_pdf(document, job, settings)
+    files = [(BROCHURE, finish_for_print(pdf) if settings.print_marks else pdf)]
+    if settings.impose == "booklet":
+        files.append((BOOKLET, impose_booklet(pdf)))
+    return files
+
+
+def render_pdf(document: m.Document, job, settings) -> bytes:
+    """The brochure as WeasyPrint writes it; in print mode with room for bleed and marks around each page,
+    and padded with notes pages to a multiple of four."""
     import weasyprint
 
-    settings = job.settings
     warn_if_fonts_missing()
     fetcher, refused = _sandboxed_fetcher(weasyprint, job)
     base_url = (settings.templates / "brochure").resolve().as_uri() + "/"
@@ -73,7 +90,7 @@ def write_brochure(document: m.Document, job) -> bytes:
                "pdf_tags": settings.pdf_variant == "pdf/ua-1", "pdf_identifier": True}
 
     def render(padding_pages: int):
-        html = render_brochure_html(document, job, padding_pages)
+        html = render_brochure_html(document, job, padding_pages, settings)
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
 
     with _weasyprint_errors(settings, refused):
@@ -83,8 +100,7 @@ def write_brochure(document: m.Document, job) -> bytes:
             padding += missing
             rendered = render(padding)
         warn_low_resolution_images(rendered)
-        pdf = rendered.write_pdf(**options)
-    return finish_for_print(pdf) if settings.print_marks else pdf
+        return rendered.write_pdf(**options)
 
 
 def booklet_padding(page_count: int) -> int:

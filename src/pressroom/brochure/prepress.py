@@ -34,7 +34,7 @@ def finish_for_print(pdf: bytes) -> bytes:
         bleed = _grown(trim, BLEED_MM * MM)
         page.bleedbox = RectangleObject(bleed)
         content = ContentStream(None, writer)
-        content.set_data(_clipped(page.get_contents().get_data(), bleed) + marks(trim))
+        content.set_data(clipped(page.get_contents().get_data(), bleed) + marks(trim))
         page.replace_contents(content)
         page.compress_content_streams()
     buffer = io.BytesIO()
@@ -47,7 +47,8 @@ def _grown(box: list[float], by: float) -> list[float]:
     return [left - by, bottom - by, right + by, top + by]
 
 
-def _clipped(content: bytes, box: list[float]) -> bytes:
+def clipped(content: bytes, box: list[float]) -> bytes:
+    """`content` drawn only inside `box` (left, bottom, right, top)."""
     left, bottom, right, top = box
     return b"q %s re W n\n%s\nQ\n" % (_numbers(left, bottom, right - left, top - bottom), content)
 
