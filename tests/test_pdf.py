@@ -790,3 +790,42 @@ def test_impose_booklet_is_a_choice_of_build_and_pressroom_yaml(project, capsys)
     assert main(["build", "brochure", *project.args(), "--out", str(project.out)]) == 0
     assert not (project.out / "brochure-booklet.pdf").exists()  # no booklet older than the brochure is kept
     assert main(["build", "brochure", *project.args(), "--impose", "leaflet"]) == 2
+
+
+# PDF/X -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("print_marks", [False, True], ids=["trimmed", "with-bleed"])
+def test_pdf_x4_has_a_cmyk_output_intent_boxes_embedded_fonts_and_the_themes_print_colours(project, print_marks):
+    reader = build_pdf(project, pdf_variant="pdf/x-4", print_marks=print_marks)
+    root = reader.trailer["/Root"]
+    [intent] = [i.get_object() for i in root["/OutputIntents"]]
+    assert intent["/S"] == "/GTS_PDFX"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 4 and profile.get_data()[36:40] == b"acsp"  # an ICC profile, of four components
+    assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in root["/Metadata"].get_object().get_data()
+    for page in reader.pages:
+        assert "/TrimBox" in page and "/BleedBox" in page
+    fonts = embedded_fonts(reader)
+    assert fonts and all(fonts.values()), fonts
+    cover = reader.pages[0].get_contents().get_data()
+    assert b"/DeviceCMYK cs" in cover and b"0.95 0.43 0.53 0.21 scn" in cover  # the primary colour, as ink
+    assert "/StructTreeRoot" in root  # tagged, as every brochure is by default
+
+
+def test_pdf_x4_is_reproducible_without_a_date_in_the_content(project):
+    project.write("content/index.md", "---\ntitle: Undated\n---\nNo date here.\n")
+    first = brochure_pdf(read_content(project.settings), project.settings.replace(pdf_variant="pdf/x-4"))
+    import time
+
+    time.sleep(1.1)  # PDF/X would otherwise stamp the clock, to the second
+    second = brochure_pdf(read_content(project.settings), project.settings.replace(pdf_variant="pdf/x-4"))
+    assert first == second
+    assert PdfReader(io.BytesIO(first)).metadata["/CreationDate"] == "D:20000101"  # a fixed date, not the clock
+
+
+def test_pdf_x4_without_the_press_profile_says_which_package_to_install(project, monkeypatch, capsys):
+    monkeypatch.setattr(pdf_writer, "CMYK_PROFILE", project.root / "missing.icc")
+    assert main(["build", "brochure", *project.args(), "--out", str(project.out), "--pdf-variant", "pdf/x-4"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "install the Debian package libgs-common" in err[0] and len(err) == 2
+    assert not project.out.joinpath("brochure.pdf").exists()

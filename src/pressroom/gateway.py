@@ -24,6 +24,10 @@ from .schema import CONTROL_CHARACTER, control_character_problem
 
 THEME = Path(__file__).resolve().parent / "theme"  # the default theme, shipped in the package
 DEPFILE_FOLDER = ".deps"
+# Files outside the project a build may read: the CMYK press profile PDF/X names as its output intent
+# (Artifex CMYK SWOP, from Debian's libgs-common).
+CMYK_PRESS_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+SYSTEM_FILES = (CMYK_PRESS_PROFILE,)
 
 
 class ProjectFiles:
@@ -35,7 +39,7 @@ class ProjectFiles:
         self.templates = settings.templates
         self.theme = theme
         self.sandbox = Sandbox([settings.content, settings.templates, theme], settings.allow_remote_resources,
-                               named=2)
+                               named=2, files=SYSTEM_FILES)
         self.record: dict[Path, None] = {}  # files and folders read, in order, as absolute paths
         self.recorders: list[dict[Path, None]] = []
 

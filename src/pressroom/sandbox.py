@@ -47,8 +47,9 @@ class OutsideProject(ResourceRefused):
 class Sandbox:
     """Resolves resource references against a set of allowed folders."""
 
-    def __init__(self, roots: list[Path], allow_remote: bool = False, named: int | None = None):
+    def __init__(self, roots: list[Path], allow_remote: bool = False, named: int | None = None, files=()):
         self.roots = [root.resolve() for root in roots]
+        self.files = {path.resolve() for path in files}  # single files allowed outside the roots
         self.allow_remote = allow_remote
         self.named = self.roots[:named]  # the folders refusals name (not the built-in theme's)
 
@@ -95,7 +96,7 @@ class Sandbox:
             raise _refused(src, "is not a possible file name (it contains a NUL character)") from None
         if looping:
             raise _refused(src, LINK_LOOP)
-        if not any(resolved.is_relative_to(root) for root in self.roots):
+        if resolved not in self.files and not any(resolved.is_relative_to(root) for root in self.roots):
             allowed = " or ".join(f"{root.name}/" for root in self.named)
             raise OutsideProject(f"'{shortened(src)}' is outside the project; resources must be inside {allowed}")
         return resolved

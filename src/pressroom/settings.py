@@ -15,7 +15,7 @@ from pathlib import Path
 
 CONFIG_FILE = "pressroom.yaml"
 PAPER_SIZES = ("A4", "Letter", "A5")
-PDF_VARIANTS = ("plain", "pdf/ua-1", "pdf/a-3b")
+PDF_VARIANTS = ("plain", "pdf/ua-1", "pdf/a-3b", "pdf/x-4")
 IMPOSITIONS = ("none", "booklet")
 BUILD, CHECK = "build", "check"
 
@@ -47,7 +47,8 @@ class Settings:
     impose: str = setting("none", "Also write the brochure imposed for printing: booklet writes brochure-booklet.pdf, "
                           "pages in saddle-stitch order two up (implies --print).", "--impose", choices=IMPOSITIONS)
     pdf_variant: str = setting("pdf/ua-1", "PDF flavour: pdf/ua-1 is tagged for screen readers, plain is untagged, "
-                               "pdf/a-3b is for archives.", "--pdf-variant", choices=PDF_VARIANTS)
+                               "pdf/a-3b is for archives, pdf/x-4 (tagged, CMYK) for print shops.", "--pdf-variant",
+                               choices=PDF_VARIANTS)
     allow_raw_html: bool = setting(False, "Render raw HTML written in Markdown (the brochure and web edition).")
     allow_remote_resources: bool = setting(False, "Let the brochure load images and stylesheets over the network.")
     max_file_bytes: int = setting(2_000_000, "Largest Markdown or YAML file read from content/.", positive=True)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import functools
 import logging
 import math
 import os
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .. import model as m
 from ..errors import PressroomError, display_path, warn
+from ..gateway import CMYK_PRESS_PROFILE
 from ..html import render_body
 from ..sandbox import ResourceRefused, html_resource_urls
 from ..templates import make_environment, render_template
@@ -22,6 +26,11 @@ from .prepress import MEDIA_MARGIN_MM, finish_for_print
 
 TEMPLATE = "brochure.html.j2"
 BROCHURE = "brochure.pdf"
+TAGGED_VARIANTS = ("pdf/ua-1", "pdf/x-4")
+PRESS_VARIANTS = ("pdf/x-4",)  # with a CMYK output intent, and the theme's print colours
+CMYK_PROFILE = CMYK_PRESS_PROFILE
+CMYK_PROFILE_PACKAGE = "libgs-common"
+FIXED_DATE = dt.date(2000, 1, 1)
 BOOKLET = "brochure-booklet.pdf"
 BOOKLET_MULTIPLE = 4  # booklets are printed on folded sheets: four pages to a sheet
 MIN_IMAGE_DPI = 200
@@ -38,10 +47,13 @@ def render_brochure_html(document: m.Document, job, padding_pages: int = 0, sett
     settings = settings or job.settings
     environment = make_environment(job.files, "brochure", autoescape=True)
     environment.filters["body_html"] = render_body
+    press = settings.pdf_variant in PRESS_VARIANTS
     return render_template(environment, TEMPLATE, document=document, meta=document.meta,
                            sections=document.sections, data=document.data, settings=settings,
-                           padding_pages=padding_pages, pdf_date=pdf_date(document.meta),
-                           print_margin=f"{MEDIA_MARGIN_MM}mm")
+                           padding_pages=padding_pages, print_margin=f"{MEDIA_MARGIN_MM}mm",
+                           # PDF/X stamps the clock where no date is given: give it one
+                           pdf_date=pdf_date(document.meta) or (FIXED_DATE if press else None),
+                           cmyk_profile=cmyk_profile().as_uri() if press else None)
 
 
 def check_brochure(document: m.Document, job) -> None:
@@ -51,6 +63,14 @@ def check_brochure(document: m.Document, job) -> None:
     urls = [(line, construct, url) for line, construct, url in html_resource_urls(html) if url.strip()]
     for _, _, refusal in job.files.sandbox.refusals(urls, folder):
         raise PressroomError(f"resource: {refusal}", folder / TEMPLATE)
+
+
+def cmyk_profile() -> Path:
+    """The press profile PDF/X names as its output intent; one line saying how to install it if missing."""
+    if not CMYK_PROFILE.is_file():
+        raise PressroomError(f"pdf/x-4 needs the CMYK press profile {CMYK_PROFILE}: install the Debian package "
+                             f"{CMYK_PROFILE_PACKAGE} (sudo apt-get install {CMYK_PROFILE_PACKAGE})", CMYK_PROFILE)
+    return CMYK_PROFILE
 
 
 def pdf_date(meta: m.Metadata) -> dt.date | None:
@@ -87,10 +107,13 @@ def render_pdf(document: m.Document, job, settings) -> bytes:
     # pdf_identifier True: the file's /ID is an MD5 of every object in it, so it differs whenever the
     # brochure does (text, stylesheet, images, fonts) and is the same for the same inputs, wherever built.
     options = {"pdf_variant": None if settings.pdf_variant == "plain" else settings.pdf_variant,
-               "pdf_tags": settings.pdf_variant == "pdf/ua-1", "pdf_identifier": True}
+               "pdf_tags": settings.pdf_variant in TAGGED_VARIANTS, "pdf_identifier": True}
+
+    html_of_last_render = []
 
     def render(padding_pages: int):
         html = render_brochure_html(document, job, padding_pages, settings)
+        html_of_last_render[:] = [html]
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
 
     with _weasyprint_errors(settings, refused):
@@ -100,7 +123,23 @@ def render_pdf(document: m.Document, job, settings) -> bytes:
             padding += missing
             rendered = render(padding)
         warn_low_resolution_images(rendered)
-        return rendered.write_pdf(**options)
+        with _document_id_from(html_of_last_render[0] + settings.pdf_variant):
+            return rendered.write_pdf(**options)
+
+
+@contextlib.contextmanager
+def _document_id_from(text: str):
+    """PDF/X-4's XMP DocumentID is a random UUID in WeasyPrint (and the file's /ID, a hash of every object,
+    follows it): make it a UUID derived from what was rendered, so the same inputs give the same bytes."""
+    from weasyprint.pdf import metadata
+
+    derived = uuid.UUID(hashlib.sha256(text.encode()).hexdigest()[:32])
+    saved = metadata.uuid4
+    metadata.uuid4 = lambda: derived
+    try:
+        yield
+    finally:
+        metadata.uuid4 = saved
 
 
 def booklet_padding(page_count: int) -> int:
