@@ -81,7 +81,15 @@ class FootnoteRef:
     number: int
 
 
-Inline = Union[Text, Emph, Strong, Code, Link, Image, LineBreak, SoftBreak, RawHtml, FootnoteRef]
+@dataclass(frozen=True)
+class CrossRef:
+    """A reference to a numbered figure or table by its identifier (`[](#fig-kite)` in Markdown); writers
+    print it as "Figure 2" from `Document.labels`, each in its own way (a REF field, a CSS target-counter)."""
+
+    target: str
+
+
+Inline = Union[Text, Emph, Strong, Code, Link, Image, LineBreak, SoftBreak, RawHtml, FootnoteRef, CrossRef]
 
 # Block nodes ----------------------------------------------------------------
 
@@ -129,11 +137,54 @@ class OrderedList:
 
 @dataclass(frozen=True)
 class Table:
-    """A table; `alignments` holds "left", "center", "right" or "" per column."""
+    """A table; `alignments` holds "left", "center", "right" or "" per column. A table with a caption
+    (`Table: ... {#tbl-id}` beside it) is numbered: `number` counts from 1 through the document."""
 
     alignments: tuple[str, ...]
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    caption: tuple[Inline, ...] = ()
+    id: str = ""
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    name: str
+    values: tuple[float, ...]  # one per category
+
+
+CHART_KINDS = ("bar", "stacked-bar", "line", "pie", "donut")
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Numbers to draw, read from a data file (content/data/NAME.yaml with a `chart:` mapping).
+
+    `kind` is one of CHART_KINDS; bars are vertical columns. Pie and donut charts draw the first series
+    only. `unit` names what the values count ("children", "%"); `source` says where the numbers come
+    from; `sample` marks invented numbers, which every output must say are sample data."""
+
+    kind: str
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+    unit: str = ""
+    source: str = ""
+    sample: bool = False
+    description: str = ""  # alt text; writers fall back to a sentence made from the numbers
+    path: Path | None = None  # the data file
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A numbered figure: an image or a chart with a caption (`![alt](src "caption"){#fig-id}`).
+    `number` counts figures from 1 through the document, in reading order."""
+
+    content: Union[Image, Chart]
+    caption: tuple[Inline, ...]
+    id: str = ""
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -147,7 +198,8 @@ class RawHtmlBlock:
 
 
 Block = Union[
-    Paragraph, Heading, CodeBlock, BlockQuote, BulletList, OrderedList, Table, ThematicBreak, RawHtmlBlock
+    Paragraph, Heading, CodeBlock, BlockQuote, BulletList, OrderedList, Table, ThematicBreak, RawHtmlBlock,
+    Figure,
 ]
 
 
@@ -211,3 +263,12 @@ class Document:
     sections: tuple[Section, ...]
     data: Mapping[str, Any] = field(default_factory=dict)
     root: Path = Path("content")
+    labels: Mapping[str, Label] = field(default_factory=dict)  # numbered figures and tables by identifier
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a cross-reference prints: the kind ("figure" or "table") and the number of its target."""
+
+    kind: str
+    number: int
