@@ -271,7 +271,7 @@ def test_toc_is_a_field_whose_cached_result_lists_the_headings(report):
     assert headings[:4] == ["Executive summary", "First Section", "A Sub Heading", "Second Section"]
     assert toc == "".join(headings)
     entries = [p for p in report.paragraphs if p.style.name.lower() in ("toc 1", "toc 2", "toc 3")]
-    assert [(p.style.name.lower(), p.text) for p in entries][:3] == [
+    assert [(p.style.name.lower(), p.text.split("\t")[0]) for p in entries][:3] == [
         ("toc 1", "Executive summary"), ("toc 1", "First Section"), ("toc 2", "A Sub Heading")]
     bookmarks = set(report.element.body.xpath(".//w:bookmarkStart/@w:name"))
     anchors = [p._p.xpath("string(./w:hyperlink/@w:anchor)") for p in entries]
@@ -285,7 +285,8 @@ def test_headings_keep_their_level_to_six_and_the_toc_lists_one_to_three(report)
     for expected in [("Heading 3", "A third level"), ("Heading 4", "A fourth level"),
                      ("Heading 6", "A sixth level")]:
         assert expected in paragraphs, expected
-    entries = [(p.style.name.lower(), p.text) for p in report.paragraphs if p.style.name.lower().startswith("toc ")]
+    entries = [(p.style.name.lower(), p.text.split("\t")[0]) for p in report.paragraphs
+               if p.style.name.lower().startswith("toc ")]
     assert ("toc 3", "A third level") in entries
     assert not any(text in ("A fourth level", "A sixth level") for _, text in entries)
 
@@ -304,7 +305,7 @@ def test_bookmark_names_stay_unique_when_the_template_repeats_an_anchor(sample):
     names = report.element.body.xpath(".//w:bookmarkStart/@w:name")
     assert names.count("first") == 1 and len(names) == len(set(names))
     entries = [p for p in report.paragraphs if p.style.name.lower() == "toc 1"]
-    again = next(p for p in entries if p.text == "Again")
+    again = next(p for p in entries if p.text.split("\t")[0] == "Again")
     assert again._p.xpath("string(./w:hyperlink/@w:anchor)") in names
 
 

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import base64
+
 from markupsafe import Markup, escape
 
 from . import model as m
+from .labels import words as words_for
 
 
 class HtmlWriter:
-    """Renders model bodies to HTML. `prefix` keeps footnote ids unique across the document."""
+    """Renders model bodies to HTML. `prefix` keeps footnote ids unique across the document.
 
-    def __init__(self, prefix: str = "", heading_shift: int = 0, image_src=None):
+    Numbered figures and tables: with `css_numbers` (the brochure) the numbers are left to CSS counters
+    and cross-references to `target-counter()`, so the renderer numbers what it lays out; otherwise (the
+    web edition) they are written from the model's numbers. `labels` are the document's, for
+    cross-references; `lang` chooses the words ("Figure", "Table")."""
+
+    def __init__(self, prefix: str = "", heading_shift: int = 0, image_src=None, labels=None, lang: str = "en",
+                 css_numbers: bool = False):
         self.prefix = prefix
         self.heading_shift = heading_shift  # added to heading levels (a page whose parts are <h2>: 1)
         self.image_src = image_src or _file_uri  # the src an image gets: a file: URI for the PDF renderer
+        self.labels = labels or {}
+        self.words = words_for(lang)
+        self.css_numbers = css_numbers
 
     def body(self, body: m.Body) -> Markup:
         html = "".join(self.block(block) for block in body.blocks)
@@ -48,6 +60,8 @@ class HtmlWriter:
             return "<hr>\n"
         if isinstance(block, m.RawHtmlBlock):
             return block.html
+        if isinstance(block, m.Figure):
+            return self.numbered_figure(block)
         raise TypeError(f"no HTML rule for {type(block).__name__}")
 
     def blocks(self, blocks, tight: bool = False) -> str:
@@ -66,7 +80,46 @@ class HtmlWriter:
 
         head = f"<thead><tr>{cells(table.header, 'th')}</tr></thead>"
         rows = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in table.rows)
-        return f"<table>{head}<tbody>{rows}</tbody></table>\n"
+        if not table.number:
+            return f"<table>{head}<tbody>{rows}</tbody></table>\n"
+        identifier = f' id="{escape(table.id)}"' if table.id else ""
+        caption = f"<caption>{self.caption_label('table', table.number)}{self.inlines(table.caption)}</caption>"
+        return f'<table class="numbered"{identifier}>{caption}{head}<tbody>{rows}</tbody></table>\n'
+
+    def caption_label(self, kind: str, number: int) -> str:
+        """"Figure 2: " at the start of a caption (in the brochure, CSS writes the number)."""
+        word = escape(self.words[kind])
+        if self.css_numbers:
+            return f'<span class="caption-label" data-label="{word}"></span>'
+        return f'<span class="caption-label">{word} {number}: </span>'
+
+    def numbered_figure(self, figure: m.Figure) -> str:
+        """A figure with its number and caption; a chart drawn as SVG, with its source and sample note."""
+        identifier = f' id="{escape(figure.id)}"' if figure.id else ""
+        content, notes = figure.content, ""
+        if isinstance(content, m.Chart):
+            body, notes = self.chart(content), self.chart_notes(content)
+        else:
+            body = self.inline(content)
+        caption = f"{self.caption_label('figure', figure.number)}{self.inlines(figure.caption)}"
+        kind = " chart" if isinstance(content, m.Chart) else ""
+        return f'<figure class="numbered{kind}"{identifier}>{body}<figcaption>{caption}{notes}</figcaption></figure>\n'
+
+    def chart(self, chart: m.Chart) -> str:
+        """The chart as an SVG image: its alt text reads every number out for those who cannot see it."""
+        from .svgchart import alt_text, render_svg
+
+        svg = render_svg(chart).encode("utf-8")
+        src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        return f'<img class="chart-image" src="{src}" alt="{escape(alt_text(chart))}">'
+
+    def chart_notes(self, chart: m.Chart) -> str:
+        notes = []
+        if chart.source:
+            notes.append(f'<span class="chart-source">{escape(self.words["source"])}: {escape(chart.source)}</span>')
+        if chart.sample:
+            notes.append(f'<span class="chart-sample">{escape(self.words["sample"])}</span>')
+        return "".join(f" {note}" for note in notes)
 
     def figure(self, image: m.Image) -> str:
         """An image alone in its paragraph: a figure, captioned by the image's title if it has one."""
@@ -103,17 +156,32 @@ class HtmlWriter:
             return "<br>\n"
         if isinstance(node, m.RawHtml):
             return node.html
+        if isinstance(node, m.CrossRef):
+            return self.cross_reference(node)
         if isinstance(node, m.FootnoteRef):
             n = node.number
             return f'<a class="footnote-ref" href="#{self.prefix}fn{n}" role="doc-noteref"><sup>{n}</sup></a>'
         raise TypeError(f"no HTML rule for {type(node).__name__}")
 
 
+    def cross_reference(self, node: m.CrossRef) -> str:
+        """"Figure 2" linked to the figure; in the brochure CSS adds the number and the page."""
+        label = self.labels.get(node.target)
+        kind = label.kind if label else "figure"
+        href = escape(f"#{node.target}")
+        if self.css_numbers:
+            return (f'<a class="xref xref-{kind}" href="{href}" data-label="{escape(self.words[kind])}" '
+                    f'data-page="{escape(self.words["page"])}"></a>')
+        number = label.number if label else "?"
+        return f'<a class="xref" href="{href}">{escape(self.words[kind])} {number}</a>'
+
+
 def _file_uri(image: m.Image) -> str:
     return image.path.as_uri() if image.path else image.src
 
 
-def render_body(body: m.Body, prefix: str = "", heading_shift: int = 0, image_src=None) -> Markup:
+def render_body(body: m.Body, prefix: str = "", heading_shift: int = 0, image_src=None, labels=None,
+                lang: str = "en", css_numbers: bool = False) -> Markup:
     """A body as HTML, for use in templates (`{{ section.body | body_html(prefix) }}`); `image_src(image)`
-    gives each image's src (by default a file: URI of the file in the project)."""
-    return HtmlWriter(prefix, heading_shift, image_src).body(body)
+    gives each image's src (by default a file: URI of the file in the project); see HtmlWriter."""
+    return HtmlWriter(prefix, heading_shift, image_src, labels, lang, css_numbers).body(body)

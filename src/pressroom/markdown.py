@@ -13,12 +13,19 @@ from typing import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import model as m
 
-# (src, alt, title, line) -> resolved Image
-ResolveImage = Callable[[str, str, str, int | None], m.Image]
+# (src, alt, title, line) -> the resolved Image, or the Chart a data file holds
+ResolveImage = Callable[[str, str, str, int | None], "m.Image | m.Chart"]
+
+# `Table: The caption {#tbl-id}` in the paragraph just before or after a table (Pandoc's form); the
+# identifier is optional. `: caption` works too.
+TABLE_CAPTION_PREFIXES = ("Table:", ":")
+CAPTION_IDENTIFIER = re.compile(r"\s*\{#(?P<id>[A-Za-z][\w.:-]*)\}\s*$")
+IDENTIFIER = re.compile(r"^[A-Za-z][\w.:-]*$")
 
 MAX_NESTING = 40  # markdown-it's own default is 100; each list counts twice (list and item)
 MAX_INLINE_NESTING = 20  # emphasis inside links inside emphasis...: no real text comes near this
@@ -41,6 +48,8 @@ def make_parser(allow_raw_html: bool = False) -> MarkdownIt:
     """CommonMark plus tables and footnotes; raw HTML is text unless the project allows it."""
     parser = MarkdownIt("commonmark", {"html": allow_raw_html, "maxNesting": MAX_NESTING})
     parser.enable("table").use(footnote_plugin)
+    # `![alt](src "caption"){#fig-id}`: attributes only after images, so braces elsewhere stay text
+    parser.use(attrs_plugin, after=("image",))
     # markdown-it drops javascript:, file: and other targets it distrusts, leaving the Markdown as text; keep
     # every target, so the reader's checks refuse them with their line instead.
     parser.validateLink = lambda url: True
@@ -88,16 +97,33 @@ def slugify(text: str) -> str:
     return re.sub(r"[\s]+", "-", text.strip()) or "section"
 
 
+class Numbering:
+    """Figure and table numbers through one document, in reading order, and the identifiers given them."""
+
+    def __init__(self):
+        self.counts = {"figure": 0, "table": 0}
+        self.labels: dict[str, m.Label] = {}
+
+    def next(self, kind: str, identifier: str) -> int:
+        self.counts[kind] += 1
+        if identifier:
+            self.labels[identifier] = m.Label(kind, self.counts[kind])
+        return self.counts[kind]
+
+
 class BodyReader:
     """Converts one file's parsed Markdown into a model Body."""
 
     def __init__(self, parser: MarkdownIt, line_offset: int, resolve_image: ResolveImage,
-                 anchors: set[str], min_heading_level: int = 1):
+                 anchors: set[str], min_heading_level: int = 1, numbering: Numbering | None = None):
         self.parser = parser
         self.line_offset = line_offset
         self.resolve_image = resolve_image
         self.anchors = anchors  # shared across the document so anchors stay unique
+        self.numbering = numbering or Numbering()  # shared likewise
         self.min_heading_level = min_heading_level
+        self.cross_references: list[tuple[str, int | None]] = []  # (identifier, line), checked at the end
+        self.in_figure = False  # reading the image of a figure, where a chart may stand
         self.footnote_numbers: dict[int, int] = {}
         self.current_line: int | None = None
         self.links: list[tuple[str, int | None]] = []  # (url, line), checked once all anchors are known
@@ -124,13 +150,10 @@ class BodyReader:
             self.limit_problems = [(token.map[0] + 1 + self.line_offset, refusal)]
             return m.Body()
         tree = SyntaxTreeNode(tokens)
-        blocks, footnotes = [], []
-        for node in tree.children:
-            if node.type == "footnote_block":
-                footnotes = self._footnotes(node)
-            else:
-                blocks.append(self._block(node))
-        return m.Body(tuple(blocks), tuple(footnotes))
+        footnote_blocks = [node for node in tree.children if node.type == "footnote_block"]
+        blocks = self._blocks([node for node in tree.children if node.type != "footnote_block"])
+        footnotes = self._footnotes(footnote_blocks[-1]) if footnote_blocks else []
+        return m.Body(blocks, tuple(footnotes))
 
     # blocks ----------------------------------------------------------------
 
@@ -139,7 +162,8 @@ class BodyReader:
             self.current_line = node.map[0] + 1 + self.line_offset
         kind = node.type
         if kind == "paragraph":
-            return m.Paragraph(self._inline_children(node))
+            figure = self._figure(node)
+            return figure if figure is not None else m.Paragraph(self._inline_children(node))
         if kind == "heading":
             level = max(int(node.tag[1]), self.min_heading_level)
             children = self._inline_children(node)
@@ -164,7 +188,75 @@ class BodyReader:
         raise ValueError(f"unsupported Markdown block: {kind}")  # a parser plugin we did not enable
 
     def _blocks(self, nodes) -> tuple[m.Block, ...]:
-        return tuple(self._block(n) for n in nodes)
+        """The nodes as blocks, a table's caption paragraph (before or after it) joined to the table."""
+        nodes, blocks, index = list(nodes), [], 0
+        while index < len(nodes):
+            node = nodes[index]
+            following = nodes[index + 1] if index + 1 < len(nodes) else None
+            if _is_table_caption(node) and following is not None and following.type == "table":
+                blocks.append(self._captioned_table(following, node))
+                index += 2
+            elif node.type == "table":
+                caption = following if following is not None and _is_table_caption(following) else None
+                blocks.append(self._captioned_table(node, caption))
+                index += 2 if caption is not None else 1
+            else:
+                blocks.append(self._block(node))
+                index += 1
+        return tuple(blocks)
+
+    def _captioned_table(self, table: SyntaxTreeNode, caption: SyntaxTreeNode | None) -> m.Table:
+        block = self._block(table)
+        if caption is None:
+            return block
+        self.current_line = caption.map[0] + 1 + self.line_offset if caption.map else self.current_line
+        inlines = list(self._inline_children(caption))
+        first = inlines[0]
+        prefix = next(p for p in TABLE_CAPTION_PREFIXES if first.text.startswith(p))
+        inlines[0] = m.Text(first.text[len(prefix):].lstrip())
+        inlines, identifier = _split_identifier(inlines)
+        identifier = self._claim(identifier, "table")
+        number = self.numbering.next("table", identifier)
+        return m.Table(block.alignments, block.header, block.rows, tuple(i for i in inlines if i != m.Text("")),
+                       identifier, number)
+
+    def _figure(self, node: SyntaxTreeNode) -> m.Figure | None:
+        """An image alone in its paragraph, with a caption (its title) or an identifier, or any chart: a
+        numbered figure. The caption is the title, else the alt text (else, for a chart, its title)."""
+        inline = node.children[0] if len(node.children) == 1 else None
+        images = [child for child in (inline.children if inline else ()) if not _is_blank(child)]
+        if len(images) != 1 or images[0].type != "image":
+            return None
+        image = images[0]
+        identifier = str(image.attrs.get("id", "") or "")
+        self.in_figure = True
+        try:
+            content = self._inline(image)
+        finally:
+            self.in_figure = False
+        if not isinstance(content, m.Chart) and not identifier and not content.title:
+            return None
+        title = _title(image)
+        alt = plain_text(self._inlines(image.children))
+        caption = title or (content.title if isinstance(content, m.Chart) and not alt else alt)
+        identifier = self._claim(identifier, "figure")
+        number = self.numbering.next("figure", identifier)
+        return m.Figure(content, (m.Text(caption),) if caption else (), identifier, number)
+
+    def _claim(self, identifier: str, kind: str) -> str:
+        """`identifier` if it is well formed and no other anchor has it; else a problem, and ""."""
+        if not identifier:
+            return ""
+        if not IDENTIFIER.match(identifier):
+            self.limit_problems.append((self.current_line, f"{kind} identifier: '{identifier}' must start with a "
+                                        "letter and hold only letters, digits, '-', '_', '.' and ':'"))
+            return ""
+        if identifier in self.anchors or identifier in self.numbering.labels:
+            self.limit_problems.append((self.current_line, f"{kind} identifier: '#{identifier}' is already used by "
+                                        "another figure, table, heading or section; give each its own"))
+            return ""
+        self.anchors.add(identifier)
+        return identifier
 
     def _items(self, node: SyntaxTreeNode) -> tuple[m.ListItem, ...]:
         return tuple(m.ListItem(self._blocks(item.children)) for item in node.children)
@@ -227,13 +319,22 @@ class BodyReader:
             return m.Strong(tuple(self._inlines(node.children)))
         if kind == "code_inline":
             return m.Code(node.content)
+        if kind == "link" and not node.children and str(node.attrs.get("href", "")).startswith("#"):
+            target = str(node.attrs["href"])[1:]  # `[](#fig-kite)`: "Figure 2", numbered by each writer
+            self.cross_references.append((target, self.current_line))
+            return m.CrossRef(target)
         if kind == "link":
             link = m.Link(str(node.attrs.get("href", "")), tuple(self._inlines(node.children)), _title(node))
             self.links.append((link.url, self.current_line))
             return link
         if kind == "image":
             alt = plain_text(self._inlines(node.children))
-            return self.resolve_image(str(node.attrs.get("src", "")), alt, _title(node), self.current_line)
+            resolved = self.resolve_image(str(node.attrs.get("src", "")), alt, _title(node), self.current_line)
+            if isinstance(resolved, m.Chart) and not self.in_figure:
+                self.limit_problems.append((self.current_line, "chart: a chart must stand alone in its paragraph, "
+                                            "like ![alt](../data/chart.yaml \"Caption\"){#fig-id}"))
+                return m.Text(alt)
+            return resolved
         if kind == "html_inline":
             self.raw_html.append((node.content, self.current_line))
             return m.RawHtml(node.content)
@@ -253,6 +354,28 @@ class BodyReader:
             n += 1
         self.anchors.add(anchor)
         return anchor
+
+
+def _is_blank(node: SyntaxTreeNode) -> bool:
+    return node.type in ("softbreak", "hardbreak") or (node.type == "text" and not node.content.strip())
+
+
+def _is_table_caption(node: SyntaxTreeNode) -> bool:
+    """A paragraph that opens with `Table:` (or `:`) as plain text."""
+    if node.type != "paragraph" or not node.children or not node.children[0].children:
+        return False
+    first = node.children[0].children[0]
+    return first.type == "text" and first.content.startswith(TABLE_CAPTION_PREFIXES)
+
+
+def _split_identifier(inlines: list) -> tuple[list, str]:
+    """The caption without a trailing `{#id}`, and the id ("" when none)."""
+    last = inlines[-1] if inlines else None
+    found = CAPTION_IDENTIFIER.search(last.text) if isinstance(last, m.Text) else None
+    if found is None:
+        return inlines, ""
+    rest = last.text[:found.start()].rstrip()
+    return inlines[:-1] + ([m.Text(rest)] if rest else []), found.group("id")
 
 
 def _title(node: SyntaxTreeNode) -> str:
@@ -277,6 +400,8 @@ def plain_text(inlines) -> str:
             parts.append(" ")
         elif isinstance(node, m.Image):
             parts.append(node.alt)
+        elif isinstance(node, m.Chart):
+            parts.append(node.title)
         elif isinstance(node, m.RawHtml):
             parts.append(node.html)
     return "".join(parts)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError,
                       model_validator)
 
 from .errors import Problems
@@ -149,6 +149,46 @@ class Contact(Strict):
     address: Text = ""
     how_to_help: list[RequiredText] = []
     sample: bool = False
+
+
+def _number_as_text(value):
+    """Years and other numbered categories (2024) are names, written as the file gives them."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+class ChartSeriesSpec(Strict):
+    name: RequiredText
+    values: list[Annotated[float, Field(allow_inf_nan=False)]] = Field(min_length=1)
+
+
+class ChartSpec(Strict):
+    """A chart in a data file: `chart:` with these keys (see the README's "Charts")."""
+
+    type: typing.Literal["bar", "stacked-bar", "line", "pie", "donut"]
+    title: RequiredText
+    categories: list[Annotated[RequiredText, BeforeValidator(_number_as_text)]] = Field(min_length=1)
+    series: list[ChartSeriesSpec] = Field(min_length=1)
+    unit: Text = ""
+    source: Text = ""
+    sample: bool = False
+    description: Text = ""
+
+    @model_validator(mode="after")
+    def _values_fit(self):
+        for series in self.series:
+            if len(series.values) != len(self.categories):
+                raise ValueError(f"series '{series.name}' has {len(series.values)} values for "
+                                 f"{len(self.categories)} categories; give one value per category")
+        if self.type in ("pie", "donut", "stacked-bar") and any(v < 0 for s in self.series for v in s.values):
+            raise ValueError(f"a {self.type} chart cannot show negative values")
+        if self.type in ("pie", "donut") and not any(self.series[0].values):
+            raise ValueError(f"a {self.type} chart needs a value above 0")
+        return self
+
+
+class ChartFile(Strict):
+    model_config = ConfigDict(extra="allow", frozen=True)  # other keys are data for the templates
+    chart: ChartSpec
 
 
 # content/data/<stem>.yaml files with a known shape; other stems are passed to templates unchecked.

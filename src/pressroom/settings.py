@@ -49,6 +49,10 @@ class Settings:
     pdf_variant: str = setting("pdf/ua-1", "PDF flavour: pdf/ua-1 is tagged for screen readers, plain is untagged, "
                                "pdf/a-3b is for archives, pdf/x-4 (tagged, CMYK) for print shops.", "--pdf-variant",
                                choices=PDF_VARIANTS)
+    report_pdf: bool = setting(False, "Also write each Word report as a tagged PDF (report.pdf, reports/SLUG.pdf), "
+                               "laid out by LibreOffice.", "--report-pdf")
+    report_page_numbers: bool = setting(True, "Lay the report out with LibreOffice (when installed) to write the "
+                                        "page numbers of its contents lists.")
     allow_raw_html: bool = setting(False, "Render raw HTML written in Markdown (the brochure and web edition).")
     allow_remote_resources: bool = setting(False, "Let the brochure load images and stylesheets over the network.")
     max_file_bytes: int = setting(2_000_000, "Largest Markdown or YAML file read from content/.", positive=True)

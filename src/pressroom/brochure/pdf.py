@@ -46,7 +46,8 @@ def render_brochure_html(document: m.Document, job, padding_pages: int = 0, sett
     job's)."""
     settings = settings or job.settings
     environment = make_environment(job.files, "brochure", autoescape=True)
-    environment.filters["body_html"] = render_body
+    environment.filters["body_html"] = functools.partial(render_body, labels=document.labels,
+                                                         lang=document.meta.lang, css_numbers=True)
     press = settings.pdf_variant in PRESS_VARIANTS
     return render_template(environment, TEMPLATE, document=document, meta=document.meta,
                            sections=document.sections, data=document.data, settings=settings,

@@ -16,11 +16,11 @@ from pathlib import Path
 from .. import model as m
 from ..errors import Problems
 from ..gateway import ProjectFiles
-from ..markdown import BodyReader, make_parser
-from ..schema import DATA_SCHEMAS, IndexFrontMatter, SectionFrontMatter, validate
+from ..markdown import BodyReader, Numbering, make_parser
+from ..schema import DATA_SCHEMAS, ChartFile, IndexFrontMatter, SectionFrontMatter, validate
 from ..settings import Settings
 from ..yamlfile import YamlProblem, load_yaml
-from .crossrefs import check_links, check_section_references, check_unique_keys
+from .crossrefs import check_cross_references, check_links, check_section_references, check_unique_keys
 from .front_matter import read_front_matter
 from .resources import ResourceChecker
 
@@ -46,6 +46,8 @@ class ContentReader:
         self.resources = ResourceChecker(self.files, self.problems)
         self.parser = make_parser(settings.allow_raw_html)
         self.anchors: set[str] = set()
+        self.numbering = Numbering()
+        self.cross_references: list[tuple[Path, int | None, str]] = []
         self.links: list[tuple[Path, int | None, str]] = []
         self.some_sections_unread = False
         self.data_nodes: dict[str, tuple[Path, object]] = {}
@@ -62,17 +64,19 @@ class ContentReader:
         meta, intro = self.read_index(index_path)
         sections = self.read_sections()
         check_links(self.links, self.anchors, sections, self.problems)
+        check_cross_references(self.cross_references, self.numbering.labels, self.anchors, self.problems)
         if not self.some_sections_unread:  # else every reference to an unread section would be reported too
             check_section_references(data, self.data_nodes, {s.slug for s in sections}, self.problems)
         check_unique_keys(data, self.data_nodes, self.problems)
         if raise_problems:
             self.problems.raise_if_any(f"{self.root.name}/")
-        return m.Document(meta=meta, intro=intro, sections=tuple(sections), data=data, root=self.root)
+        return m.Document(meta=meta, intro=intro, sections=tuple(sections), data=data, root=self.root,
+                          labels=dict(self.numbering.labels))
 
     def read_body(self, path: Path, text: str, line_offset: int, min_heading_level: int) -> m.Body:
         """The file's Markdown body as a model Body; its problems are recorded at their lines."""
         resolve_image = functools.partial(self.resources.image, path)
-        reader = BodyReader(self.parser, line_offset, resolve_image, self.anchors, min_heading_level)
+        reader = BodyReader(self.parser, line_offset, resolve_image, self.anchors, min_heading_level, self.numbering)
         try:
             body = reader.read(text)
         except RecursionError:
@@ -82,6 +86,7 @@ class ContentReader:
         for line, message in reader.limit_problems:
             self.problems.add(path, line, message)
         self.links.extend((path, line, url) for url, line in reader.links)
+        self.cross_references.extend((path, line, target) for target, line in reader.cross_references)
         for html, line in reader.raw_html:
             self.resources.raw_html(path, line, html)
         return body
@@ -181,11 +186,22 @@ class ContentReader:
             elif value is None and schema is not None:
                 self.problems.add(path, 1, "file: empty; write its 'key: value' lines")
                 continue
+            self.resources.charts[path.resolve()] = None  # a chart only once it proves valid
+            if schema is None and isinstance(value, dict) and "chart" in value:
+                schema = ChartFile
             if schema is not None:
                 checked = validate(schema, value, node, path, 1, self.problems)
                 value = _plain(checked)
+                if schema is ChartFile and checked is not None:
+                    self.resources.charts[path.resolve()] = _chart(checked.chart, path)
             data[path.stem] = value
         return data
+
+
+def _chart(spec, path: Path) -> m.Chart:
+    series = tuple(m.ChartSeries(s.name, tuple(s.values)) for s in spec.series)
+    return m.Chart(spec.type, spec.title, tuple(spec.categories), series, spec.unit, spec.source, spec.sample,
+                   spec.description, path)
 
 
 def _plain(value):

@@ -36,6 +36,19 @@ def check_links(links, anchors: set[str], sections: list[m.Section], problems: P
                          f"and report cannot open; {fix}")
 
 
+def check_cross_references(references, labels: dict, anchors: set[str], problems: Problems) -> None:
+    """`[](#id)` must name a numbered figure or table."""
+    for path, line, target in references:
+        if target in labels:
+            continue
+        if target in anchors:
+            problems.add(path, line, f"cross-reference: '#{target}' is not a numbered figure or table; to link "
+                         f"to a heading or section, give the link text: [text](#{target})")
+        else:
+            problems.add(path, line, f"cross-reference: no figure or table has the identifier '#{target}' "
+                         f"(known: {known_names(labels)})")
+
+
 def _short(url: str) -> str:
     return url if len(url) <= 60 else url[:57] + "..."
 

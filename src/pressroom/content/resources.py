@@ -19,14 +19,18 @@ class ResourceChecker:
         self.files = files
         self.problems = problems
         self.max_image_bytes = files.settings.max_image_bytes
+        self.charts: dict[Path, m.Chart | None] = {}  # data files by resolved path: their chart, or None
 
-    def image(self, path: Path, src: str, alt: str, title: str, line: int | None) -> m.Image:
-        """The image `src` used in `path`, resolved through the sandbox and checked."""
+    def image(self, path: Path, src: str, alt: str, title: str, line: int | None) -> m.Image | m.Chart:
+        """The image `src` used in `path`, resolved through the sandbox and checked; a data file's chart
+        when `src` names one."""
         try:
             kind, resolved = self.files.resolve(src, path.parent)
         except ResourceRefused as refusal:
             self.problems.add(path, line, f"image: {refusal}{self.relative_path_hint(path, src)}")
             return m.Image(src, alt, title)
+        if resolved is not None and resolved.suffix.lower() in (".yaml", ".yml"):
+            return self.chart(path, line, src, alt, title, resolved)
         problem = None
         if resolved is not None:
             problem = image_problem(resolved, self.max_image_bytes, self.files.read_bytes)
@@ -40,6 +44,17 @@ class ResourceChecker:
         if not alt:
             self.problems.add(path, line, f"image: '{src}' has no alt text; write ![what it shows]({src})")
         return m.Image(src, alt, title, resolved)
+
+    def chart(self, path: Path, line: int | None, src: str, alt: str, title: str, resolved: Path):
+        """The chart of data file `resolved`; a problem (and a plain image) if it holds none."""
+        if resolved not in self.charts:
+            self.problems.add(path, line, f"chart: '{src}' is not a data file in content/data/"
+                              f"{self.relative_path_hint(path, src)}")
+        elif self.charts[resolved] is None:
+            self.problems.add(path, line, f"chart: '{src}' holds no 'chart:' mapping (or an invalid one)")
+        else:
+            return self.charts[resolved]
+        return m.Image(src, alt, title)
 
     def relative_path_hint(self, path: Path, src: str) -> str:
         """When `src` names a file relative to content/ rather than to `path`, say how to write it."""

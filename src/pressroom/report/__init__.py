@@ -29,7 +29,7 @@ class ReportOutput(BaseOutput):
         plan_report(document, job.files, None)
 
     def render(self, document, job) -> list[tuple[str, bytes]]:
-        return [("report.docx", render_report(document, job.files))]
+        return laid_out({"report.docx": render_report(document, job.files)}, job.settings)
 
 
 class EditionsOutput(ReportOutput):
@@ -44,15 +44,15 @@ class EditionsOutput(ReportOutput):
             plan_report(document, job.files, funder)
 
     def render(self, document, job) -> list[tuple[str, bytes]]:
-        return [(f"{EDITIONS_FOLDER}/{funder['slug']}.docx", render_report(document, job.files, funder))
-                for funder in select_funders(document, job.funders)]
+        return laid_out({f"{EDITIONS_FOLDER}/{funder['slug']}.docx": render_report(document, job.files, funder)
+                         for funder in select_funders(document, job.funders)}, job.settings)
 
     def finish(self, out: Path, written: list[Path], job) -> None:
         """Every edition was built: delete those of funders no longer in funders.yaml."""
         folder = out / EDITIONS_FOLDER
         if job.funders or not folder.is_dir():
             return
-        for path in folder.glob("*.docx"):
+        for path in [*folder.glob("*.docx"), *folder.glob("*.pdf")]:
             if path not in written and not path.is_dir():
                 path.unlink(missing_ok=True)
 
@@ -63,6 +63,25 @@ def render_report(document, files, funder: dict | None = None) -> bytes:
     from .plan import plan_report
 
     return write_report(document, plan_report(document, files, funder), files)
+
+
+def laid_out(reports: dict[str, bytes], settings) -> list[tuple[str, bytes]]:
+    """The reports, with their contents' page numbers when LibreOffice can lay them out, and with
+    --report-pdf their PDFs beside them (name.pdf)."""
+    from .pagination import paginate, to_pdf, reproducible_pdf, warn_unpaginated
+
+    names, documents, pdfs = list(reports), list(reports.values()), None
+    if settings.report_page_numbers:
+        result = paginate(documents)
+        if result is None:
+            warn_unpaginated()
+        else:
+            documents, pdfs = result
+    files = list(zip(names, documents))
+    if settings.report_pdf:
+        pdfs = pdfs or [reproducible_pdf(pdf) for pdf in to_pdf(documents)]
+        files += [(name.removesuffix(".docx") + ".pdf", pdf) for name, pdf in zip(names, pdfs)]
+    return files
 
 
 def select_funders(document, slugs: tuple[str, ...]) -> list[dict]:

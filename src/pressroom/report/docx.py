@@ -27,13 +27,15 @@ from .. import model as m
 from ..errors import PressroomError, display_path, warn
 from ..sandbox import ResourceRefused
 from . import xml as x
-from .plan import BodyBlock, Cover, DataTable, HeadingBlock, ReportBlock, TableOfContents
+from ..labels import words as words_for
+from .plan import BodyBlock, Cover, DataTable, HeadingBlock, ListOfCaptions, ReportBlock, TableOfContents
 
 REFERENCE_DOC = "report/reference.docx"  # in templates/, else in the theme
 PARAGRAPH_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Heading 5",
                     "Heading 6", "List Bullet",
                     "List Number", "List Continue", "Quote", "Source Code", "Footnote Text", "Thematic Break",
-                    "TOC Heading", "TOC 1", "TOC 2", "TOC 3", "Header", "Footer", "Caption")
+                    "TOC Heading", "TOC 1", "TOC 2", "TOC 3", "Header", "Footer", "Caption", "Table Caption",
+                    "Captioned Figure", "Table of Figures")
 CHARACTER_STYLES = ("Hyperlink", "Verbatim Char", "Footnote Reference")
 TABLE_STYLES = ("Report Table",)
 STYLES_BY_KIND = (("paragraph", PARAGRAPH_STYLES), ("character", CHARACTER_STYLES), ("table", TABLE_STYLES))
@@ -44,7 +46,12 @@ ZIP_DATES = (dt.date(1980, 1, 1), dt.date(2107, 12, 31))  # the dates a zip entr
 MAX_PROPERTY_CHARS = 255
 TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
 TOC_EMPTY = "Right-click and choose Update Field to build the table of contents."
+PAGEREF_FIELD = "PAGEREF {} \\h"  # the page of a bookmark; pagination.py writes its result
+CAPTION_FIELD = "SEQ {} \\* ARABIC"  # Word's caption numbers: the label word names the sequence
+REF_FIELD = "REF {} \\h"  # repeats a caption's bookmarked "Figure 2", linked to it
 MAX_BOOKMARK = 40  # Word's limit on bookmark names
+CHART_ASPECT = 0.55  # a chart's height to its width
+
 
 
 def write_report(document: m.Document, blocks: list[ReportBlock], files) -> bytes:
@@ -121,6 +128,10 @@ class WriterState:
     hidden_bookmarks: int = 0  # the hidden bookmark names (_HeadingN) made
     warned_images: set[str] = dataclasses.field(default_factory=set)  # the images warned about, once each
     toc: Any = None  # the TOC's placeholder paragraph, until every heading is written
+    caption_lists: dict = dataclasses.field(default_factory=dict)  # kind -> (title p, placeholder p) to fill
+    captions: dict = dataclasses.field(default_factory=lambda: {"figure": [], "table": []})  # (bookmark, text)
+    break_pending: bool = False  # a page break after the contents, once the lists that share its page are in
+    drawing_id: int = 0  # the charts drawn so far
 
 
 class DocxWriter:
@@ -138,6 +149,7 @@ class DocxWriter:
         self.footnotes = x.document_footnotes(self.doc)
         self.state = WriterState()
         self.top = WriterEnv(place=self.sect_pr.addprevious, parent=x.body_container(self.doc))
+        self.words = words_for(document.meta.lang)
 
     def _picture_area(self) -> tuple[int, int]:
         """Width and height a picture may fill: the page less its margins (height: less a fifth more for
@@ -189,10 +201,15 @@ class DocxWriter:
     # report blocks ------------------------------------------------------------
 
     def report_block(self, block: ReportBlock) -> None:
+        if self.state.break_pending and not isinstance(block, ListOfCaptions):
+            self.state.break_pending = False
+            self.page_break(self.top)
         if isinstance(block, Cover):
             self.cover(block)
         elif isinstance(block, TableOfContents):
             self.table_of_contents(block)
+        elif isinstance(block, ListOfCaptions):
+            self.list_of_captions(block)
         elif isinstance(block, HeadingBlock):
             self.heading(self.top, block.level, block.anchor, (m.Text(block.text),))
         elif isinstance(block, BodyBlock):
@@ -218,7 +235,13 @@ class DocxWriter:
         """A TOC field; its entries are filled in by `fill_table_of_contents` once every heading is written."""
         self.text_paragraph(self.top, toc.title, "TOC Heading")
         self.state.toc = self.paragraph(self.top)
-        self.page_break(self.top)
+        self.state.break_pending = True
+
+    def list_of_captions(self, block: ListOfCaptions) -> None:
+        """A list of figures or tables: a title and a TOC field over the captions, filled in by
+        `fill_caption_lists` (and left out if there are none)."""
+        title = self.text_paragraph(self.top, block.title or self.words[f"{block.kind}s"], "TOC Heading")
+        self.state.caption_lists[block.kind] = (title, self.paragraph(self.top))
 
     def data_table(self, table: DataTable) -> None:
         self.table(self.top, ("",) * len(table.headers), [[(m.Text(h),) for h in table.headers]]
@@ -234,9 +257,8 @@ class DocxWriter:
     def block(self, env: WriterEnv, block: m.Block, style: str = "Normal", level: int = 0) -> None:
         if isinstance(block, m.Paragraph):
             self.inlines(env, self.paragraph(env, style), block.children)
-            image = block.children[0] if len(block.children) == 1 else None
-            if isinstance(image, m.Image) and image.title:
-                self.text_paragraph(env, image.title, "Caption")
+        elif isinstance(block, m.Figure):
+            self.figure(env, block)
         elif isinstance(block, m.Heading):
             self.heading(env, block.level, block.anchor, block.children)
         elif isinstance(block, m.CodeBlock):
@@ -247,6 +269,8 @@ class DocxWriter:
         elif isinstance(block, (m.BulletList, m.OrderedList)):
             self.list(env, block, level)
         elif isinstance(block, m.Table):
+            if block.number:  # Word's way: a table's caption above it
+                self.caption(env, "table", block.number, block.id, block.caption)
             self.table(env, block.alignments, [list(block.header)] + [list(r) for r in block.rows])
         elif isinstance(block, m.ThematicBreak):
             self.paragraph(env, "Thematic Break")
@@ -254,6 +278,53 @@ class DocxWriter:
             self.paragraph(env, "Source Code").append(self.run(block.html.rstrip("\n"), style="Verbatim Char"))
         else:
             raise TypeError(f"no DOCX rule for {type(block).__name__}")
+
+    def figure(self, env: WriterEnv, figure: m.Figure) -> None:
+        """The picture or chart (kept with its caption), then "Figure N: caption", then a chart's notes."""
+        p = self.paragraph(env, "Captioned Figure")
+        if isinstance(figure.content, m.Chart):
+            self.chart(env, figure.content, p)
+        else:
+            self.image(env, figure.content, p)
+        self.caption(env, "figure", figure.number, figure.id, figure.caption)
+        chart = figure.content if isinstance(figure.content, m.Chart) else None
+        notes = [f"{self.words['source']}: {chart.source}"] if chart and chart.source else []
+        notes += [self.words["sample"]] if chart and chart.sample else []
+        if notes:
+            self.text_paragraph(env, " ".join(notes), "Caption")
+
+    def caption(self, env: WriterEnv, kind: str, number: int, identifier: str, inlines) -> None:
+        """A Caption paragraph: the label and a SEQ field bookmarked together, so a REF field to the
+        bookmark repeats "Figure 2" and Word renumbers both; then the caption's text."""
+        p = self.paragraph(env, "Table Caption" if kind == "table" else "Caption")  # a table's: kept with it
+        word = self.words[kind]
+        name = self.reference_bookmark(identifier or f"{kind}-{number}")
+        label = [self.run(f"{word}\u00a0"), *x.field_runs(CAPTION_FIELD.format(word), [self.run(str(number))])]
+        self.state.bookmark_id += 1
+        x.add_bookmarked(p, name, self.state.bookmark_id, label)
+        if inlines:
+            p.append(self.run(": "))
+            self.inlines(env, p, inlines)
+        self.state.captions[kind].append((name, "".join(p.xpath(".//w:t/text()"))))
+
+    def reference_bookmark(self, identifier: str) -> str:
+        """The bookmark a caption's label gets: hidden (_Ref, as Word names its own), unique."""
+        name = bookmark_name("_Ref_" + "".join(c if c.isalnum() else "_" for c in identifier))
+        while name in self.state.bookmarks:
+            name = bookmark_name(name[:MAX_BOOKMARK - 2] + "_x")
+        self.state.bookmarks.add(name)
+        return name
+
+    def chart(self, env: WriterEnv, chart: m.Chart, target) -> None:
+        """A native Word chart (editable, its numbers in an embedded workbook), as wide as the text."""
+        from .chart import add_chart
+
+        self.state.drawing_id += 1
+        run = x.text_run("")
+        run.remove(run[0])
+        target.append(run)
+        add_chart(run, env.parent.part, chart, self.text_width, int(self.text_width * CHART_ASPECT),
+                  self.state.drawing_id, f"Chart {self.state.drawing_id}")  # ids made unique on saving
 
     def code_block(self, env: WriterEnv, text: str) -> None:
         """One Source Code paragraph, its lines separated by line breaks."""
@@ -342,8 +413,21 @@ class DocxWriter:
                 target.append(self.run(node.html, formats, style=text_style))
             elif isinstance(node, m.FootnoteRef):
                 self.footnote(env, node.number, target, formats)
+            elif isinstance(node, m.CrossRef):
+                self.cross_reference(node, target, formats)
             else:
                 raise TypeError(f"no DOCX rule for {type(node).__name__}")
+
+    def cross_reference(self, node: m.CrossRef, target, formats: frozenset) -> None:
+        """A REF field to the caption's bookmark, its result the label ("Figure 2") as written now."""
+        label = self.document.labels.get(node.target)
+        if label is None:  # only template text can hold one the reader did not check
+            target.append(self.run(f"[{node.target}]", formats))
+            return
+        name = bookmark_name("_Ref_" + "".join(c if c.isalnum() else "_" for c in node.target))
+        text = f"{self.words[label.kind]}\u00a0{label.number}"
+        for run in x.field_runs(REF_FIELD.format(name), [self.run(text, formats)]):
+            target.append(run)
 
     def link(self, env: WriterEnv, p, link: m.Link, formats: frozenset) -> None:
         if link.is_internal:
@@ -375,6 +459,7 @@ class DocxWriter:
     def save(self) -> bytes:
         """Finish the document (what needs every block written), then package it."""
         self.fill_table_of_contents()
+        self.fill_caption_lists()
         self.header_and_footer()
         x.number_drawings(self.doc, self.footnotes)
         return package(self.doc, self.document.meta)
@@ -389,15 +474,32 @@ class DocxWriter:
         if not entries:
             x.add_field(placeholder, TOC_FIELD, [self.run(TOC_EMPTY)])
             return
-        x.replace_with(placeholder, [self.toc_entry(index, len(entries), *entry)
-                                     for index, entry in enumerate(entries)])
+        x.replace_with(placeholder, [self.toc_entry(index, len(entries), f"TOC {level}", TOC_FIELD, name, text)
+                                     for index, (level, name, text) in enumerate(entries)])
 
-    def toc_entry(self, index: int, count: int, level: int, name: str, text: str):
-        """The TOC paragraph linking to heading `name`; the first opens the TOC field, the last closes it."""
-        p = self._p(f"TOC {level}")
+    def fill_caption_lists(self) -> None:
+        """Each list of figures or tables as a TOC field over its captions; left out when there are none."""
+        for kind, (title, placeholder) in self.state.caption_lists.items():
+            captions = self.state.captions[kind]
+            if not captions:
+                x.replace_with(title, [])
+                x.replace_with(placeholder, [])
+                continue
+            field = f'TOC \\h \\z \\c "{self.words[kind]}"'
+            x.replace_with(placeholder, [self.toc_entry(index, len(captions), "Table of Figures", field, name, text)
+                                         for index, (name, text) in enumerate(captions)])
+
+    def toc_entry(self, index: int, count: int, style: str, field: str, name: str, text: str):
+        """A contents entry linking to bookmark `name`, then a tab and its page (a PAGEREF field, empty until
+        pagination.py lays the report out); the first opens the list's field, the last closes it."""
+        p = self._p(style)
         if index == 0:
-            x.begin_field(p, TOC_FIELD)
-        p.append(x.internal_link(name, self.run(text)))
+            x.begin_field(p, field)
+        link = x.internal_link(name, self.run(text))
+        link.append(x.tab_run())
+        for run in x.field_runs(PAGEREF_FIELD.format(name), [self.run("")]):
+            link.append(run)
+        p.append(link)
         if index == count - 1:
             x.end_field(p)
         return p

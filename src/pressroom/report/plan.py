@@ -37,6 +37,15 @@ class TableOfContents:
 
 
 @dataclass(frozen=True)
+class ListOfCaptions:
+    """A list of figures or of tables (kind "figure" or "table"), with page numbers; left out when the
+    report has none. `title` "" means the words of the document's language."""
+
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True)
 class HeadingBlock:
     text: str
     level: int
@@ -55,7 +64,7 @@ class DataTable:
     rows: tuple[tuple[str, ...], ...]
 
 
-ReportBlock = Cover | TableOfContents | HeadingBlock | BodyBlock | DataTable
+ReportBlock = Cover | TableOfContents | ListOfCaptions | HeadingBlock | BodyBlock | DataTable
 
 
 # What each kind of block in the rendered template may hold (numbers are taken as text).
@@ -71,6 +80,10 @@ class CoverSpec(BlockSpec):
 
 class TocSpec(BlockSpec):
     title: Text = "Contents"
+
+
+class ListSpec(BlockSpec):
+    title: Text = ""
 
 
 class HeadingSpec(BlockSpec):
@@ -93,7 +106,7 @@ class TableSpec(BlockSpec):
     rows: list[dict[str, Any]]
 
 
-BLOCK_SCHEMAS = {"cover": CoverSpec, "toc": TocSpec, "heading": HeadingSpec, "intro": IntroSpec,
+BLOCK_SCHEMAS = {"cover": CoverSpec, "toc": TocSpec, "list_of_figures": ListSpec, "list_of_tables": ListSpec, "heading": HeadingSpec, "intro": IntroSpec,
                  "section": Text, "text": Text, "table": TableSpec}
 
 
@@ -169,6 +182,12 @@ class _Planner:
 
     def plan_toc(self, value: TocSpec) -> TableOfContents:
         return TableOfContents(value.title)
+
+    def plan_list_of_figures(self, value: ListSpec) -> ListOfCaptions:
+        return ListOfCaptions("figure", value.title)
+
+    def plan_list_of_tables(self, value: ListSpec) -> ListOfCaptions:
+        return ListOfCaptions("table", value.title)
 
     def plan_heading(self, value: HeadingSpec) -> HeadingBlock:
         return HeadingBlock(value.text, value.level, value.anchor)

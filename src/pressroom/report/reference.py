@@ -12,7 +12,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Inches, Mm, Pt, RGBColor
 
@@ -64,6 +64,11 @@ def _text_styles(styles) -> None:
     for name in ("Header", "Footer"):
         _font(styles[name], DISPLAY_FONT, 8.5, ACCENT)
     styles["Caption"].font.color.rgb = ACCENT
+    table_caption = _add(styles, "Table Caption", WD_STYLE_TYPE.PARAGRAPH, "Caption", "TableCaption")
+    table_caption.paragraph_format.keep_with_next = True  # above its table, never alone at a page's foot
+    figure = _add(styles, "Captioned Figure", WD_STYLE_TYPE.PARAGRAPH, "Normal", "CaptionedFigure")
+    figure.paragraph_format.keep_with_next = True  # the picture stays with its caption below
+    figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _link_and_rule_styles(styles) -> None:
@@ -97,6 +102,11 @@ def _toc_styles(styles, text_width) -> None:
         toc.paragraph_format.space_after = Pt(4 if level == 1 else 2)
         toc.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         toc.priority = 39
+    # Word's own style for lists of figures and tables (TOC \c), with the same leaders
+    figures = _add(styles, "table of figures", WD_STYLE_TYPE.PARAGRAPH, "Normal", "TableofFigures")
+    figures.paragraph_format.space_after = Pt(2)
+    figures.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    figures.priority = 99
 
 
 def _text_width(section):

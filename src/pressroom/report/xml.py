@@ -165,6 +165,26 @@ def add_bookmark(p, name: str, bookmark_id: int) -> None:
     p.append(element("w:bookmarkEnd", id=bookmark_id))
 
 
+def add_bookmarked(p, name: str, bookmark_id: int, elements) -> None:
+    """Append `elements` to `p` inside a bookmark (what a REF field to `name` repeats)."""
+    p.append(element("w:bookmarkStart", id=bookmark_id, name=name))
+    for child in elements:
+        p.append(child)
+    p.append(element("w:bookmarkEnd", id=bookmark_id))
+
+
+def field_runs(instruction: str, cached_runs) -> list:
+    """A complex field as a list of runs, to place anywhere (inside a hyperlink, a bookmark)."""
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    return [_field_char("begin"), _run(instr), _field_char("separate"), *cached_runs, _field_char("end")]
+
+
+def tab_run():
+    return _run(OxmlElement("w:tab"))
+
+
 def add_field(p, instruction: str, cached_runs) -> None:
     """A complex field: begin, instruction, separate, the cached result runs, end."""
     begin_field(p, instruction)
