@@ -83,12 +83,17 @@ def _check_resources(sandbox, path: Path, text: str, problems) -> None:
         problems.add(path, line, f"{construct}: {refusal}")
 
 
-def render_template(environment: jinja2.Environment, name: str, **context) -> str:
-    """Render `name`; any template problem becomes `templates/...:line: what is wrong`."""
+def render_template(environment: jinja2.Environment, name: str, line_map: list[int] | None = None,
+                    **context) -> str:
+    """Render `name`; any template problem becomes `templates/...:line: what is wrong`. Given a list as
+    `line_map`, fills it with the template line that wrote each line of the result."""
     folders = [Path(p) for p in environment.loader.searchpath]
     folder = folders[0]
     try:
-        return environment.get_template(name).render(**context)
+        template = environment.get_template(name)
+        if line_map is None:
+            return template.render(**context)
+        return _render_mapping_lines(template, context, line_map)
     except jinja2.TemplateSyntaxError as error:
         path = Path(error.filename) if error.filename else folder / name
         raise PressroomError(f"template syntax: {error.message}", path, error.lineno) from None
@@ -124,6 +129,33 @@ def _raised_by_jinja() -> bool:
         filenames.append(traceback.tb_frame.f_code.co_filename)
         traceback = traceback.tb_next
     return bool(filenames) and all(f.startswith(jinja) for f in filenames)
+
+
+def _render_mapping_lines(template: jinja2.Template, context: dict, line_map: list[int]) -> str:
+    """Render chunk by chunk, noting the template line that wrote each line of the result.
+
+    A chunk written by an expression (`{{ ... }}`) is exact: Jinja maps the compiled code's line back to
+    the template's. Text between expressions is the template's own, so its line is carried on from the
+    chunk before, counting line breaks. A line holding an expression takes the expression's line."""
+    exact = {code_line: line for line, code_line in template.debug_info}
+    chunks, current = [], 1
+    outer = template.generate(**context)
+    for chunk in outer:
+        frame = (outer.gi_yieldfrom or outer).gi_frame
+        line = exact.get(frame.f_lineno) if frame is not None else None
+        if line is not None:
+            current = line
+            if line_map and not (chunks and chunks[-1].endswith("\n")):
+                line_map[-1] = line  # the expression's line, for the output line it sits on
+        if not line_map or (chunks and chunks[-1].endswith("\n")):
+            line_map.append(current)
+        for _ in range(chunk.count("\n") - (1 if chunk.endswith("\n") else 0)):
+            current += 1
+            line_map.append(current)
+        if chunk.endswith("\n"):
+            current += 1
+        chunks.append(chunk)
+    return "".join(chunks)
 
 
 def _template_frame(folders: list[Path], name: str, innermost_only: bool = False) -> tuple[Path, int | None]:

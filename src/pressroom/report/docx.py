@@ -50,6 +50,7 @@ PAGEREF_FIELD = "PAGEREF {} \\h"  # the page of a bookmark; pagination.py writes
 CAPTION_FIELD = "SEQ {} \\* ARABIC"  # Word's caption numbers: the label word names the sequence
 REF_FIELD = "REF {} \\h"  # repeats a caption's bookmarked "Figure 2", linked to it
 MAX_BOOKMARK = 40  # Word's limit on bookmark names
+KEEP_TOGETHER_ROWS = 12  # a data table this short never breaks across pages
 CHART_ASPECT = 0.55  # a chart's height to its width
 
 
@@ -132,6 +133,7 @@ class WriterState:
     captions: dict = dataclasses.field(default_factory=lambda: {"figure": [], "table": []})  # (bookmark, text)
     break_pending: bool = False  # a page break after the contents, once the lists that share its page are in
     drawing_id: int = 0  # the charts drawn so far
+    last_table: Any = None  # the data table just written, which a short note after it stays with
 
 
 class DocxWriter:
@@ -201,6 +203,7 @@ class DocxWriter:
     # report blocks ------------------------------------------------------------
 
     def report_block(self, block: ReportBlock) -> None:
+        last_table, self.state.last_table = self.state.last_table, None
         if self.state.break_pending and not isinstance(block, ListOfCaptions):
             self.state.break_pending = False
             self.page_break(self.top)
@@ -213,6 +216,8 @@ class DocxWriter:
         elif isinstance(block, HeadingBlock):
             self.heading(self.top, block.level, block.anchor, (m.Text(block.text),))
         elif isinstance(block, BodyBlock):
+            if last_table is not None and block.key.startswith("text-") and len(block.body.blocks) == 1:
+                x.keep_with_next(x.table_paragraphs(last_table, slice(-1, None)))  # its note
             self.body(block.body)
         elif isinstance(block, DataTable):
             self.data_table(block)
@@ -244,8 +249,15 @@ class DocxWriter:
         self.state.caption_lists[block.kind] = (title, self.paragraph(self.top))
 
     def data_table(self, table: DataTable) -> None:
-        self.table(self.top, ("",) * len(table.headers), [[(m.Text(h),) for h in table.headers]]
-                   + [[(m.Text(c),) for c in row] for row in table.rows])
+        """A table the template builds from data; a short one is kept on one page."""
+        tbl = self.table(self.top, ("",) * len(table.headers), [[(m.Text(h),) for h in table.headers]]
+                         + [[(m.Text(c),) for c in row] for row in table.rows])
+        if len(table.rows) <= KEEP_TOGETHER_ROWS:
+            x.keep_with_next(x.table_paragraphs(tbl, slice(None, -1)))
+            before = tbl.getprevious()
+            if before is not None and before.tag == x.qn("w:p"):  # the sentence that introduces it
+                x.keep_with_next([before])
+        self.state.last_table = tbl
 
     # model blocks -------------------------------------------------------------
 
@@ -360,6 +372,7 @@ class DocxWriter:
                 if align:
                     x.set_alignment(p, align)
                 self.inlines(env, p, content)  # the header row's look comes from the table style
+        return tbl
 
     def footnote(self, env: WriterEnv, number: int, target, formats: frozenset) -> None:
         """A real Word footnote: the reference here, the note's blocks in the footnotes part."""

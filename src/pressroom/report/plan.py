@@ -118,14 +118,16 @@ def plan_report(document: m.Document, files, funder: dict | None = None) -> list
     # reads back as two broken halves.
     environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     environment.filters["money"] = format_amount
-    text = render_template(environment, TEMPLATE, document=document, meta=document.meta,
+    line_map: list[int] = []
+    text = render_template(environment, TEMPLATE, line_map, document=document, meta=document.meta,
                            sections=document.sections, data=document.data, funder=funder)
     path = files.template(f"report/{TEMPLATE}") or files.templates / "report" / TEMPLATE
     try:
         items, _ = load_yaml(text)
     except YamlProblem as error:
+        line = line_map[error.line - 1] if error.line and 0 < error.line <= len(line_map) else None
         raise PressroomError(f"rendered template is not valid YAML ({error.message}); "
-                             "quote values with '| tojson'", path, None) from None
+                             "quote values with '| tojson'", path, line or None) from None
     if not isinstance(items, list):
         raise PressroomError("must render a YAML list of blocks", path)
     planner = _Planner(document, path)

@@ -367,6 +367,23 @@ def keep_rows_together(tbl) -> None:
             trPr.append(element("w:cantSplit"))
 
 
+def keep_with_next(paragraphs) -> None:
+    """Each paragraph stays on the page of the one after it (keepNext, first in pPr after the style)."""
+    for p in paragraphs:
+        pPr = p.get_or_add_pPr()
+        if pPr.find(qn("w:keepNext")) is None:
+            style = pPr.find(qn("w:pStyle"))
+            if style is not None:
+                style.addnext(element("w:keepNext"))
+            else:
+                pPr.insert(0, element("w:keepNext"))
+
+
+def table_paragraphs(tbl, rows: slice = slice(None)) -> list:
+    """The paragraphs in the given rows of `tbl`."""
+    return [p for tr in tbl.tr_lst[rows] for p in tr.iter(qn("w:p"))]
+
+
 def normalised_zip(data: bytes, date_time: tuple) -> bytes:
     """The same package with fixed entry times and order, so identical input gives identical bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
