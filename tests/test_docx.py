@@ -132,7 +132,7 @@ def test_blocks_use_the_reference_documents_named_styles(report):
                      ("Heading 2", "A Sub Heading"), ("Quote", "A quoted paragraph."),
                      ("List Bullet", "bullet one"), ("List Number", "nested ordered"),
                      ("List Number", "seventh"), ("Source Code", 'print("code block")'),
-                     ("Caption", "The square's caption")]:
+                     ("Caption", "Figure\u00a01: The square's caption")]:
         assert expected in paragraphs, expected
     assert "Thematic Break" in [name for name, _ in paragraphs]
     table_styles = [t.style.name for t in report.tables]

@@ -116,6 +116,7 @@ class WriterEnv:
     place: Callable[[Any], None]  # where the next block element goes
     parent: Any  # the python-docx container for proxies (gives .part, which hyperlinks and pictures join)
     in_note: bool = False  # inside a footnote: Word has no notes inside notes
+    quote_depth: int = 0  # inside this many block quotes
     notes: Mapping[int, m.Footnote] = dataclasses.field(default_factory=dict)  # the body's footnotes, by number
 
 
@@ -161,11 +162,22 @@ class DocxWriter:
 
     # paragraphs and runs ------------------------------------------------------
 
-    def paragraph(self, env: WriterEnv, style: str = "Normal"):
-        """A new paragraph where the next block goes."""
+    def paragraph(self, env: WriterEnv, style: str = "Normal", list_level: int | None = None):
+        """A new paragraph where the next block goes; inside quotes, with the quote's look."""
         p = self._p(style)
         env.place(p)
+        if env.quote_depth and (style != "Quote" or env.quote_depth > 1 or list_level is not None):
+            self.quote_look(p, env.quote_depth, list_level)
         return p
+
+    def quote_look(self, p, depth: int, list_level: int | None) -> None:
+        """The Quote style's rule and indent for every paragraph in a quote (a list or code keeps its own
+        style), one indent deeper per level of nesting; a list item's own indent on top."""
+        border, indent = x.style_quote_look(self.doc, self.style_ids["Quote"])
+        if list_level is None:
+            x.set_quote_look(p, border, indent * depth)
+        else:
+            x.set_quote_look(p, border, indent * depth + x.list_indent(list_level), x.LIST_INDENT_TWIPS)
 
     def text_paragraph(self, env: WriterEnv, text: str, style: str = "Normal"):
         """A new paragraph holding `text` as one plain run."""
@@ -276,8 +288,9 @@ class DocxWriter:
         elif isinstance(block, m.CodeBlock):
             self.code_block(env, block.text)
         elif isinstance(block, m.BlockQuote):
+            inner = dataclasses.replace(env, quote_depth=env.quote_depth + 1)
             for child in block.children:
-                self.block(env, child, "Quote", level)
+                self.block(inner, child, "Quote", level)
         elif isinstance(block, (m.BulletList, m.OrderedList)):
             self.list(env, block, level)
         elif isinstance(block, m.Table):
@@ -353,7 +366,7 @@ class DocxWriter:
         style = "List Number" if ordered else "List Bullet"
         for item in block.items:
             children = list(item.children)
-            marker = self.paragraph(env, style)  # every item gets its number, even one that opens with a code block
+            marker = self.paragraph(env, style, word_level)  # every item gets its number, even one opening with code
             x.set_numbering(marker, num_id, word_level)
             if children and isinstance(children[0], m.Paragraph):
                 self.inlines(env, marker, children.pop(0).children)

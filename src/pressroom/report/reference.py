@@ -22,6 +22,8 @@ TEXT_FONT = "Noto Serif"
 DISPLAY_FONT = "Noto Sans"
 CODE_FONT = "DejaVu Sans Mono"
 ACCENT = RGBColor(0x0F, 0x6E, 0x74)
+ACCENT_HEX = "0F6E74"
+QUOTE_INDENT = Mm(6)
 INK = RGBColor(0x1D, 0x24, 0x33)
 RULE = "BFD4D6"
 HEADER_FILL = "DCEBEC"  # light, so the text colour of any paragraph style stays readable
@@ -56,6 +58,11 @@ def _text_styles(styles) -> None:
                        ("TOC Heading", 16)):
         _font(styles[name], DISPLAY_FONT, size, ACCENT)
     _font(styles["Quote"], TEXT_FONT, 11, ACCENT)
+    quote = styles["Quote"].element.get_or_add_pPr()  # a rule down the left, as in the brochure
+    borders = x.element("w:pBdr")
+    borders.append(x.element("w:left", val="single", sz=12, space=8, color=ACCENT_HEX))
+    quote.insert_element_before(borders, *x.PBDR_SUCCESSORS)
+    styles["Quote"].paragraph_format.left_indent = QUOTE_INDENT
 
     code = _add(styles, "Source Code", WD_STYLE_TYPE.PARAGRAPH, "Normal")
     _font(code, CODE_FONT, 9, INK)

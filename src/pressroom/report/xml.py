@@ -279,8 +279,7 @@ def _list_level(level: int, kind: str):
         lvl.append(element("w:lvlText", val=f"%{level + 1}."))
     lvl.append(element("w:lvlJc", val="left"))
     pPr = OxmlElement("w:pPr")
-    indent = LIST_INDENT_TWIPS * (level + 1)
-    pPr.append(element("w:ind", left=indent, hanging=LIST_INDENT_TWIPS))
+    pPr.append(element("w:ind", left=list_indent(level), hanging=LIST_INDENT_TWIPS))
     lvl.append(pPr)
     return lvl
 
@@ -377,6 +376,40 @@ def keep_with_next(paragraphs) -> None:
                 style.addnext(element("w:keepNext"))
             else:
                 pPr.insert(0, element("w:keepNext"))
+
+
+PBDR_SUCCESSORS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                   "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+                   "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                   "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                   "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def style_quote_look(doc, style_id: str) -> tuple[object | None, int]:
+    """The paragraph border and left indent (twips) of paragraph style `style_id`: the look of a quote."""
+    style = doc.styles.element.get_by_id(style_id)
+    pPr = style.pPr if style is not None else None
+    if pPr is None:
+        return None, 0
+    ind = pPr.find(qn("w:ind"))
+    left = ind.get(qn("w:start")) or ind.get(qn("w:left")) if ind is not None else None
+    return pPr.find(qn("w:pBdr")), int(left or 0)
+
+
+def set_quote_look(p, border, left: int, hanging: int = 0) -> None:
+    """Give `p` a quote's border and a left indent of `left` twips (a list item's `hanging` under it)."""
+    pPr = p.get_or_add_pPr()
+    if border is not None and pPr.find(qn("w:pBdr")) is None:
+        pPr.insert_element_before(copy.deepcopy(border), *PBDR_SUCCESSORS)
+    ind = pPr.get_or_add_ind()
+    ind.set(qn("w:left"), str(left))
+    if hanging:
+        ind.set(qn("w:hanging"), str(hanging))
+
+
+def list_indent(level: int) -> int:
+    """The left indent (twips) of a list item's text at `level` (0 for the outermost)."""
+    return LIST_INDENT_TWIPS * (level + 1)
 
 
 def table_paragraphs(tbl, rows: slice = slice(None)) -> list:
