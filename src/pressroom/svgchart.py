@@ -271,7 +271,8 @@ def _markup(drawing: Drawing, chart: m.Chart, width_mm, height_mm, font_family, 
             f"<desc{desc_attr}>{escape(alt_text(chart))}</desc>\n{body}\n</svg>\n")
 
 
-def _colour(palette, index: int, count: int) -> str:
+def slice_colour(palette, index: int, count: int) -> str:
+    """The colour of slice `index` of `count`: the palette in turn."""
     colour = palette[index % len(palette)]
     # a pie's last slice touches its first: never give them the same colour
     if count > 1 and index == count - 1 and colour == palette[0] and len(palette) > 2:
@@ -326,7 +327,7 @@ def _draw_footer(drawing: Drawing, chart: m.Chart) -> float:
 # columns and lines ----------------------------------------------------------------
 
 
-def _value_range(chart: m.Chart) -> tuple[float, float]:
+def value_range(chart: m.Chart) -> tuple[float, float]:
     """The values the value axis must cover: from zero for columns, near the data for lines far from it."""
     if chart.kind == "stacked-bar":
         columns = list(zip(*(s.values for s in chart.series)))
@@ -366,7 +367,7 @@ def _draw_columns_or_lines(drawing: Drawing, chart: m.Chart, palette, top: float
         drawing.text(PAD, top + AXIS_SIZE * 0.8, chart.unit.strip(), size=AXIS_SIZE, fill=MUTED)
         top += AXIS_SIZE * 1.3
     plot_top = top + VALUE_SIZE + 5  # room for the label of the highest value
-    low, high = _value_range(chart)
+    low, high = value_range(chart)
     ticks = nice_ticks(low, high, max(4, min(7, int((bottom - plot_top - 20) / 22))))
     tick_labels = [format_number(tick) + suffix for tick in ticks]
     left = PAD + max(text_width(label, AXIS_SIZE) for label in tick_labels) + 5
@@ -510,7 +511,7 @@ def _draw_pie(drawing: Drawing, chart: m.Chart, palette, top: float, bottom: flo
     values = chart.series[0].values
     count, total = len(values), sum(values)
     percent = chart.unit.strip() == "%"
-    colours = [_colour(palette, j, count) for j in range(count)]
+    colours = [slice_colour(palette, j, count) for j in range(count)]
     value_texts = [format_number(v) + ("%" if percent else "") for v in values]
     share_texts = [] if percent else [format_percent(s) for s in shares(values)]
     height = bottom - top
