@@ -1,0 +1,206 @@
+"""SVG charts: well-formed, accessible, deterministic, and every number printed as text in the PDF."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+from pypdf import PdfReader
+
+from pressroom import model as m
+from pressroom.svgchart import (DEFAULT_PALETTE, SAMPLE_NOTE, alt_text, data_table_rows, format_number,
+                                nice_ticks, render_svg, text_width, wrap)
+
+SVG = "{http://www.w3.org/2000/svg}"
+S = m.ChartSeries
+
+CHARTS = {
+    "bar": m.Chart("bar", "Children treated", ("2022", "2023", "2024"),
+                   (S("Amman", (1200, 1350, 1720)), S("Beirut", (800, 950.5, 1240))),
+                   unit="children", source="Hospital registries", sample=True),
+    "stacked-bar": m.Chart("stacked-bar", "Where the money went", ("2023", "2024"),
+                           (S("Research", (150000, 210000)), S("Care", (95000, 140000))), unit="EUR"),
+    "line": m.Chart("line", "Survival rate", ("2015", "2019", "2023"),
+                    (S("Leukaemia", (62, 71, 79)), S("Brain tumours", (41, 47, 58))), unit="%"),
+    "pie": m.Chart("pie", "Funding by source", ("Foundations", "Donors", "Other"),
+                   (S("2024", (450000, 210000, 12000)),), unit="EUR"),
+    "donut": m.Chart("donut", "Diagnoses", ("Leukaemia", "Lymphoma", "Other"), (S("Diagnoses", (310, 120, 75)),),
+                     unit="children"),
+}
+NUMBERS = {
+    "bar": ["1,200", "1,350", "1,720", "800", "950.5", "1,240"],
+    "stacked-bar": ["150,000", "210,000", "95,000", "140,000", "245,000", "350,000"],
+    "line": ["62%", "71%", "79%", "41%", "47%", "58%"],
+    "pie": ["450,000", "210,000", "12,000", "67%", "31%", "2%"],
+    "donut": ["310", "120", "75", "61%", "24%", "15%", "505"],
+}
+
+
+def texts(svg: str) -> list[str]:
+    return [node.text for node in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize("number, text", [
+    (1200, "1,200"), (1200.0, "1,200"), (12.5, "12.5"), (-3, "-3"), (-0.0, "0"), (0.1 + 0.2, "0.3"),
+    (1234567.125, "1,234,567.125"), (1e16, "10,000,000,000,000,000"), (0.000001, "0.000001"),
+])
+def test_format_number(number, text):
+    assert format_number(number) == text
+
+
+@pytest.mark.parametrize("low, high, ticks, expected", [
+    (0, 1720, 6, [0, 500, 1000, 1500, 2000]),
+    (0, 6, 4, [0, 2, 4, 6]),
+    (-13.6, 8, 5, [-20, -10, 0, 10]),
+    (1011.8, 1014, 5, [1011, 1012, 1013, 1014]),
+    (0, 0.25, 6, [0, 0.05, 0.1, 0.15, 0.2, 0.25]),
+    (0, 0, 5, [0, 0.5, 1]),
+    (5, 5, 5, [0, 2, 4, 6]),
+])
+def test_nice_ticks(low, high, ticks, expected):
+    assert nice_ticks(low, high, ticks) == expected
+
+
+def test_text_measure_and_wrap():
+    assert text_width("0", 10) == pytest.approx(5.72)
+    assert text_width("ab", 10, bold=True) > text_width("ab", 10)
+    assert wrap("one two three four", 10, text_width("three four", 10), 2) == ["one two", "three four"]
+    width = text_width("one two", 10)
+    lines = wrap("one two three four five six", 10, width, 2)
+    assert lines[0] == "one two" and lines[1].endswith("\u2026") and text_width(lines[1], 10) <= width
+
+
+@pytest.mark.parametrize("kind", sorted(CHARTS))
+def test_every_kind_is_an_accessible_standalone_svg_with_its_numbers_as_text(kind):
+    svg = render_svg(CHARTS[kind], title_id=f"chart-{kind}")
+    assert not svg.startswith("<?xml")
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert root.get("width") == "150mm" and root.get("height") == "85mm"
+    assert root.get("aria-labelledby") == f"chart-{kind}"
+    assert root.get("aria-describedby") == f"chart-{kind}-desc"
+    assert root.find(f"{SVG}title").text == CHARTS[kind].title
+    assert root.find(f"{SVG}title").get("id") == f"chart-{kind}"
+    assert root.find(f"{SVG}desc").text == alt_text(CHARTS[kind])
+    shown = texts(svg)
+    assert CHARTS[kind].title in shown
+    for number in NUMBERS[kind]:
+        assert number in shown, number
+    for category in CHARTS[kind].categories:
+        assert category in shown
+    assert "currentColor" not in svg
+    assert svg == render_svg(CHARTS[kind], title_id=f"chart-{kind}")
+
+
+def test_colours_come_from_the_palette_in_series_order():
+    svg = render_svg(CHARTS["bar"])
+    fills = [node.get("fill") for node in ET.fromstring(svg).iter(f"{SVG}rect")]
+    assert fills[0] == DEFAULT_PALETTE[0] and DEFAULT_PALETTE[1] in fills
+    pie = render_svg(CHARTS["pie"], palette=("#111111", "#222222", "#333333"))
+    slices = [node.get("fill") for node in ET.fromstring(pie).iter(f"{SVG}path")]
+    assert slices == ["#111111", "#222222", "#333333"]
+
+
+def test_the_last_slice_never_shares_the_first_slice_colour():
+    chart = m.Chart("pie", "Seven", tuple("ABCDEFG"), (S("x", (7, 6, 5, 4, 3, 2, 1)),))
+    slices = [node.get("fill") for node in ET.fromstring(render_svg(chart)).iter(f"{SVG}path")]
+    assert slices[-1] != slices[0] and slices[-1] != slices[-2]
+
+
+def test_a_legend_only_for_several_series_and_units_on_the_axis():
+    one = m.Chart("bar", "One", ("a", "b"), (S("Only series", (1, 2)),), unit="beds")
+    assert "Only series" not in texts(render_svg(one))
+    assert "beds" in texts(render_svg(one))
+    shown = texts(render_svg(CHARTS["bar"]))
+    assert {"Amman", "Beirut", "children"} <= set(shown)
+    assert "80%" in texts(render_svg(CHARTS["line"]))  # a percentage axis carries its unit on each tick
+
+
+def test_source_and_sample_note_are_printed():
+    shown = texts(render_svg(CHARTS["bar"]))
+    assert "Source: Hospital registries" in shown
+    assert SAMPLE_NOTE in shown
+    assert SAMPLE_NOTE not in texts(render_svg(CHARTS["pie"]))
+
+
+def test_text_is_escaped_and_ids_are_only_what_was_asked_for():
+    chart = m.Chart("bar", 'Cases <b> & "more"', ("<x>",), (S("a&b", (1,)), S("c", (2,))),
+                    source="A & B")
+    svg = render_svg(chart, title_id='t"1')
+    root = ET.fromstring(svg)
+    assert root.find(f"{SVG}title").text == 'Cases <b> & "more"'
+    assert root.find(f"{SVG}title").get("id") == 't"1'
+    assert {"<x>", "a&b", "Source: A & B"} <= set(texts(svg))
+    plain = render_svg(chart)
+    assert " id=" not in plain and "aria-labelledby" not in plain
+
+
+def test_alt_text_reads_out_every_number():
+    assert alt_text(CHARTS["bar"]) == (
+        "Column chart: Children treated (children). 2022: Amman 1,200, Beirut 800. "
+        "2023: Amman 1,350, Beirut 950.5. 2024: Amman 1,720, Beirut 1,240. Source: Hospital registries. "
+        + SAMPLE_NOTE)
+    assert alt_text(CHARTS["stacked-bar"]).startswith(
+        "Stacked column chart: Where the money went (EUR). 2023: Research 150,000, Care 95,000 (total 245,000).")
+    assert alt_text(CHARTS["pie"]) == (
+        "Pie chart: Funding by source (EUR). 2024: Foundations 450,000 (67%); Donors 210,000 (31%); "
+        "Other 12,000 (2%); total 672,000.")
+    single = m.Chart("line", "Nurses", ("Jan", "Feb"), (S("Trained", (3, 4)),))
+    assert alt_text(single) == "Line chart: Nurses. Trained: Jan 3; Feb 4."
+
+
+def test_alt_text_keeps_a_written_description():
+    chart = m.Chart("bar", "T", ("a",), (S("s", (1,)),), description="Cases rose.", sample=True)
+    assert alt_text(chart) == f"Cases rose. {SAMPLE_NOTE}"
+    assert alt_text(m.Chart("bar", "T", ("a",), (S("s", (1,)),), description=" Cases rose. ")) == "Cases rose."
+
+
+def test_data_table_rows():
+    assert data_table_rows(CHARTS["bar"]) == (
+        ("Category", "Amman (children)", "Beirut (children)"),
+        (("2022", "1,200", "800"), ("2023", "1,350", "950.5"), ("2024", "1,720", "1,240")))
+    two = m.Chart("pie", "P", ("a", "b"), (S("first", (1, 2)), S("second", (3, 4))))
+    assert data_table_rows(two) == (("Category", "first"), (("a", "1"), ("b", "2")))
+
+
+@pytest.mark.parametrize("chart, message", [
+    (m.Chart("area", "T", ("a",), (S("s", (1,)),)), "chart 'T': kind 'area' is not one of bar, stacked-bar"),
+    (m.Chart("bar", "T", (), ()), "chart 'T': needs at least one category and one series"),
+    (m.Chart("bar", "T", ("a", "b"), (S("s", (1,)),)), "chart 'T': series 's' has 1 values for 2 categories"),
+    (m.Chart("bar", "T", ("a",), (S("s", (float("nan"),)),)), "chart 'T': series 's' has the value nan"),
+    (m.Chart("pie", "T", ("a", "b"), (S("s", (1, -1)),)), "chart 'T': a pie chart cannot show negative values"),
+])
+def test_charts_that_cannot_be_drawn_are_refused(chart, message):
+    with pytest.raises(ValueError) as error:
+        render_svg(chart)
+    assert str(error.value).startswith(message)
+
+
+@pytest.mark.parametrize("chart", [
+    m.Chart("bar", "Negative", ("a", "b"), (S("s", (-12, 4.5)),)),
+    m.Chart("line", "Zero", ("a", "b"), (S("s", (0, 0)),)),
+    m.Chart("donut", "Zero", ("a", "b"), (S("s", (0, 0)),)),
+    m.Chart("pie", "Whole", ("a", "b"), (S("s", (5, 0)),)),
+    m.Chart("stacked-bar", "Mixed", ("a", "b"), (S("s", (-2, 3)), S("t", (4, -1)))),
+])
+def test_edge_cases_draw(chart):
+    ET.fromstring(render_svg(chart, width_mm=80, height_mm=50))
+
+
+def test_weasyprint_prints_every_kind_with_its_numbers():
+    import weasyprint
+
+    figures = "".join(f"<figure>{render_svg(chart, title_id=kind)}</figure>" for kind, chart in CHARTS.items())
+    pdf = weasyprint.HTML(string=f"<html><body>{figures}</body></html>").write_pdf()
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    for kind, numbers in NUMBERS.items():
+        assert CHARTS[kind].title in text
+        for number in numbers:
+            assert number in text, (kind, number)
+    if shutil.which("pdftotext"):
+        plain = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+        assert all(number.encode() in plain for numbers in NUMBERS.values() for number in numbers)
