@@ -96,14 +96,11 @@ class HtmlWriter:
     def numbered_figure(self, figure: m.Figure) -> str:
         """A figure with its number and caption; a chart drawn as SVG, with its source and sample note."""
         identifier = f' id="{escape(figure.id)}"' if figure.id else ""
-        content, notes = figure.content, ""
-        if isinstance(content, m.Chart):
-            body, notes = self.chart(content), self.chart_notes(content)
-        else:
-            body = self.inline(content)
+        content = figure.content  # a chart prints its own source and sample note
+        body = self.chart(content) if isinstance(content, m.Chart) else self.inline(content)
         caption = f"{self.caption_label('figure', figure.number)}{self.inlines(figure.caption)}"
         kind = " chart" if isinstance(content, m.Chart) else ""
-        return f'<figure class="numbered{kind}"{identifier}>{body}<figcaption>{caption}{notes}</figcaption></figure>\n'
+        return f'<figure class="numbered{kind}"{identifier}>{body}<figcaption>{caption}</figcaption></figure>\n'
 
     def chart(self, chart: m.Chart) -> str:
         """The chart as an SVG image: its alt text reads every number out for those who cannot see it."""
@@ -112,14 +109,6 @@ class HtmlWriter:
         svg = render_svg(chart).encode("utf-8")
         src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
         return f'<img class="chart-image" src="{src}" alt="{escape(alt_text(chart))}">'
-
-    def chart_notes(self, chart: m.Chart) -> str:
-        notes = []
-        if chart.source:
-            notes.append(f'<span class="chart-source">{escape(self.words["source"])}: {escape(chart.source)}</span>')
-        if chart.sample:
-            notes.append(f'<span class="chart-sample">{escape(self.words["sample"])}</span>')
-        return "".join(f" {note}" for note in notes)
 
     def figure(self, image: m.Image) -> str:
         """An image alone in its paragraph: a figure, captioned by the image's title if it has one."""

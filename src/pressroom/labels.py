@@ -8,13 +8,10 @@ without an entry uses English.
 from __future__ import annotations
 
 WORDS = {
-    "en": {"figure": "Figure", "table": "Table", "page": "page", "figures": "Figures", "tables": "Tables",
-           "source": "Source", "sample": "Sample data: invented for illustration, not real figures."},
+    "en": {"figure": "Figure", "table": "Table", "page": "page", "figures": "Figures", "tables": "Tables"},
     "fr": {"figure": "Figure", "table": "Tableau", "page": "page", "figures": "Liste des figures",
-           "tables": "Liste des tableaux", "source": "Source",
-           "sample": "Données d’exemple : inventées pour l’illustration, ce ne sont pas des chiffres réels."},
-    "ar": {"figure": "شكل", "table": "جدول", "page": "صفحة", "figures": "قائمة الأشكال", "tables": "قائمة الجداول",
-           "source": "المصدر", "sample": "بيانات نموذجية: مختلقة للتوضيح، وليست أرقامًا حقيقية."},
+           "tables": "Liste des tableaux"},
+    "ar": {"figure": "شكل", "table": "جدول", "page": "صفحة", "figures": "قائمة الأشكال", "tables": "قائمة الجداول"},
 }
 
 

@@ -71,6 +71,8 @@ def laid_out(reports: dict[str, bytes], settings) -> list[tuple[str, bytes]]:
     from .pagination import paginate, to_pdf, reproducible_pdf, warn_unpaginated
 
     names, documents, pdfs = list(reports), list(reports.values()), None
+    if not reports:  # no funders: no editions
+        return []
     if settings.report_page_numbers:
         result = paginate(documents)
         if result is None:

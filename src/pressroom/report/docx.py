@@ -305,18 +305,14 @@ class DocxWriter:
             raise TypeError(f"no DOCX rule for {type(block).__name__}")
 
     def figure(self, env: WriterEnv, figure: m.Figure) -> None:
-        """The picture or chart (kept with its caption), then "Figure N: caption", then a chart's notes."""
+        """The picture or chart (kept with its caption), then "Figure N: caption"; a chart prints its own
+        source and sample note."""
         p = self.paragraph(env, "Captioned Figure")
         if isinstance(figure.content, m.Chart):
             self.chart(env, figure.content, p)
         else:
             self.image(env, figure.content, p)
         self.caption(env, "figure", figure.number, figure.id, figure.caption)
-        chart = figure.content if isinstance(figure.content, m.Chart) else None
-        notes = [f"{self.words['source']}: {chart.source}"] if chart and chart.source else []
-        notes += [self.words["sample"]] if chart and chart.sample else []
-        if notes:
-            self.text_paragraph(env, " ".join(notes), "Caption")
 
     def caption(self, env: WriterEnv, kind: str, number: int, identifier: str, inlines) -> None:
         """A Caption paragraph: the label and a SEQ field bookmarked together, so a REF field to the

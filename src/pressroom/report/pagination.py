@@ -66,6 +66,8 @@ def paginate(reports: list[bytes]) -> tuple[list[bytes], list[bytes]] | None:
 
 def to_pdf(reports: list[bytes]) -> list[bytes]:
     """The reports as LibreOffice lays them out, in one run of LibreOffice."""
+    if not reports:
+        return []  # LibreOffice given no file would wait for one
     program = libreoffice()
     if program is None:
         raise PressroomError(f"the report's PDF needs LibreOffice, which is not installed; {INSTALL_HINT}")
