@@ -22,17 +22,22 @@ SOURCES   := $(shell find src -name '*.py' -not -path '*/theme/*') pyproject.tom
 INPUTS    := $(SOURCES) $(INSTALLED) $(wildcard pressroom.yaml)
 
 .DEFAULT_GOAL := all
-.PHONY: all brochure report reports web check test bench clean help system-deps test-deps reference-doc
+.PHONY: all brochure leaflet report reports web check test bench clean help system-deps test-deps reference-doc
 
-all: brochure report reports web ## Build every output into build/
+all: brochure leaflet report reports web ## Build every output into build/
 
 brochure: $(OUT)/brochure.pdf ## Build build/brochure.pdf
+leaflet: $(OUT)/leaflet.pdf ## Build build/leaflet.pdf, the brochure as a tri-fold leaflet
 report: $(OUT)/report.docx ## Build build/report.docx (general edition)
 reports: $(OUT)/reports/.built ## Build build/reports/<funder>.docx for every funder
 web: $(OUT)/web/index.html ## Build build/web/index.html, the web edition
 
+# The layout is named, so a layout set in pressroom.yaml cannot make one rule write the other's file.
 $(OUT)/brochure.pdf: $(INPUTS)
-	$(PRESSROOM) build brochure --out $(OUT)
+	$(PRESSROOM) build brochure --layout booklet --out $(OUT)
+
+$(OUT)/leaflet.pdf: $(INPUTS)
+	$(PRESSROOM) build brochure --layout trifold --impose none --out $(OUT)
 
 $(OUT)/report.docx: $(INPUTS)
 	$(PRESSROOM) build report --out $(OUT)

@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
-OUTPUTS = ["brochure", "report", "reports", "web"]
+OUTPUTS = ["brochure", "leaflet", "report", "reports", "web"]
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +29,12 @@ def built_copy(tmp_path_factory):
     for stamp in (".installed", ".system-deps"):  # set up already, as far as this copy's make can tell
         (root / ".venv" / stamp).touch()
     (root / "content" / "sections" / "05-extra.md").write_text("---\ntitle: Extra\n---\nExtra text.\n")
+    # The leaflet's panels hold the sample's four sections in full and no more: as a project would, give
+    # the longest a summary (its first sentence) to show instead, so there is room for the extra one.
+    first = root / "content" / "sections" / "01-transforming-treatments.md"
+    first.write_text(first.read_text().replace("---\n", "---\nsummary: Islamic nations are ascending the ladder of "
+                                               "precedence in developing advanced treatments for pediatric "
+                                               "cancers.\n", 1))
     assert make(root).returncode == 0
     return root
 
@@ -80,17 +86,22 @@ def test_a_change_in_content_makes_the_outputs_out_of_date(built_copy, change):
 
 
 def test_an_output_is_out_of_date_only_when_a_file_its_depfile_names_changes(built_copy):
-    """The depfiles name exactly what each output read: the brochure's stylesheet is not the report's."""
+    """The depfiles name exactly what each output read: the brochure's stylesheet is not the report's. The
+    leaflet is the brochure laid out as a tri-fold, from the same templates/brochure/."""
     stylesheet = built_copy / "templates" / "brochure" / "brochure.css"
-    assert "templates/brochure/brochure.css" in (built_copy / "build" / ".deps" / "brochure.d").read_text()
-    assert "brochure.css" not in (built_copy / "build" / ".deps" / "report.d").read_text()
+    deps = built_copy / "build" / ".deps"
+    assert "templates/brochure/brochure.css" in (deps / "brochure.d").read_text()
+    assert (deps / "leaflet.d").read_text().startswith("build/leaflet.pdf: \\\n")
+    assert "templates/brochure/trifold.css" in (deps / "leaflet.d").read_text()
+    assert "brochure.css" not in (deps / "report.d").read_text()
     settle(built_copy)
     (built_copy / "notes.txt").write_text("not an input\n")
     (built_copy / "content" / "assets" / "unused.png").write_bytes(b"not read by any output")
     assert up_to_date(built_copy)
     stylesheet.write_text(stylesheet.read_text() + "\n/* restyled */\n")
-    assert not up_to_date(built_copy, "brochure")
+    assert not up_to_date(built_copy, "brochure") and not up_to_date(built_copy, "leaflet")
     assert up_to_date(built_copy, "report", "reports", "web")
     run = make(built_copy)
-    assert run.returncode == 0 and run.stdout.count("pressroom build") == 1, run.stdout
+    assert run.returncode == 0 and run.stdout.count("pressroom build") == 2, run.stdout
+    assert "--layout booklet" in run.stdout and "--layout trifold" in run.stdout
     assert up_to_date(built_copy)

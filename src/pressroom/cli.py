@@ -99,13 +99,12 @@ def cli(debug: bool) -> None:
 def build(target, funders, **options) -> None:
     """Build TARGET (see the list below).  [default: all]"""
     from .pipeline import BuildRequest, build as run_build
-    from .settings import load_settings
 
     try:
         request = BuildRequest.for_target(target, tuple(funders))
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    settings = load_settings(project_folder(options["content"]), **options)
+    settings = settings_for(options)
     for path in run_build(settings, request):
         click.echo(f"wrote {path}")
 
@@ -115,9 +114,8 @@ def build(target, funders, **options) -> None:
 def check(**options) -> None:
     """Validate content and templates without writing anything."""
     from .pipeline import check as run_check
-    from .settings import load_settings
 
-    document = run_check(load_settings(project_folder(options["content"]), **options))
+    document = run_check(settings_for(options))
     click.echo(f"ok: {len(document.sections)} sections, {len(document.data)} data files")
 
 
@@ -132,6 +130,17 @@ def new(folder: Path, with_theme: bool) -> None:
 
     written = new_project(folder, with_theme)
     click.echo(f"created {folder}/ ({len(written)} files); next: cd {folder} && make")
+
+
+def settings_for(options: dict):
+    """The settings: defaults, pressroom.yaml, then the options given; options that cannot go together
+    are a usage error."""
+    from .settings import ConflictingSettings, load_settings
+
+    try:
+        return load_settings(project_folder(options["content"]), **options)
+    except ConflictingSettings as error:
+        raise click.UsageError(str(error)) from None
 
 
 def project_folder(content: Path | None) -> Path:

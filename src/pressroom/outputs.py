@@ -62,6 +62,11 @@ class BaseOutput:
     template_folder = ""
     with_funders: str | None = None
 
+    def make_rule(self, job: Job) -> tuple[str, str]:
+        """(the depfile's name, the file make tracks) for a build as `job` asks: an output whose settings
+        change the file it makes (the brochure's trifold layout writes leaflet.pdf) says so here."""
+        return self.name, self.make_target
+
     def check(self, document, job: Job, problems) -> None:
         pass
 
@@ -112,6 +117,13 @@ def _entry_points():
     from importlib.metadata import entry_points
 
     return sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+
+
+def make_rule(output: Output, job: Job) -> tuple[str, str]:
+    """(depfile name, file make tracks) of `output` in this build; an output without make_rule (the
+    method is optional) tracks its make_target under its own name."""
+    rule = getattr(output, "make_rule", None)
+    return rule(job) if callable(rule) else (output.name, output.make_target)
 
 
 def targets() -> list[str]:

@@ -16,7 +16,7 @@ from . import model as m
 from .content import ContentReader
 from .errors import InterruptedAfterWriting, OutputError, Problems, display_path
 from .gateway import DEPFILE_FOLDER, ProjectFiles, depfile
-from .outputs import ALL, Job, Output, registry, requested
+from .outputs import ALL, Job, Output, make_rule, registry, requested
 from .settings import CONFIG_FILE, Settings
 from .templates import check_templates
 
@@ -80,7 +80,8 @@ def render_outputs(document: m.Document, job: Job, outputs: list[Output],
         with job.files.recording() as own:
             rendered += [(out / _inside(name, output), data) for name, data in output.render(document, job)]
         inputs = dict.fromkeys([*reads[COMMON], *reads[output.name], *own, *(p for p in config if p.is_file())])
-        depfiles.append((out / DEPFILE_FOLDER / f"{output.name}.d", depfile(out / output.make_target, inputs)))
+        name, target = make_rule(output, job)
+        depfiles.append((out / DEPFILE_FOLDER / f"{name}.d", depfile(out / target, inputs)))
     return rendered + depfiles
 
 

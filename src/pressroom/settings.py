@@ -17,6 +17,8 @@ CONFIG_FILE = "pressroom.yaml"
 PAPER_SIZES = ("A4", "Letter", "A5")
 PDF_VARIANTS = ("plain", "pdf/ua-1", "pdf/a-3b", "pdf/x-4")
 IMPOSITIONS = ("none", "booklet")
+LAYOUTS = ("booklet", "trifold")
+TRIFOLD_PAPERS = ("A4", "Letter")  # a leaflet is one sheet, landscape, folded in three
 BUILD, CHECK = "build", "check"
 
 
@@ -42,6 +44,9 @@ class Settings:
                               "--templates", commands=(BUILD, CHECK), folder=True)
     out: Path = setting(Path("build"), "Output folder.", "--out", folder=True)
     paper: str = setting("A4", "Brochure paper size.", "--paper", choices=PAPER_SIZES)
+    layout: str = setting("booklet", "Brochure layout: booklet writes brochure.pdf, pages in reading order; trifold "
+                          "writes leaflet.pdf, one A4 or Letter sheet, landscape, folded in three.", "--layout",
+                          choices=LAYOUTS)
     print_marks: bool = setting(False, "Print-shop PDF: 3 mm bleed, crop and cross marks, pages padded to a "
                                 "multiple of 4.", "--print")
     impose: str = setting("none", "Also write the brochure imposed for printing: booklet writes brochure-booklet.pdf, "
@@ -71,6 +76,27 @@ class Settings:
 SETTINGS: tuple[dataclasses.Field, ...] = dataclasses.fields(Settings)
 
 
+class ConflictingSettings(ValueError):
+    """Settings given as arguments (command-line options) that cannot go together; the CLI makes it a
+    usage error."""
+
+
+def conflict(settings: Settings) -> tuple[str, str] | None:
+    """The cross-setting check, done once all settings are known (as MkDocs' post-validation): (the
+    setting that cannot go with the layout, why), or None."""
+    if settings.layout != "trifold":
+        return None
+    if settings.paper not in TRIFOLD_PAPERS:
+        return "paper", f"a trifold leaflet is printed on {' or '.join(TRIFOLD_PAPERS)} paper, landscape"
+    if settings.impose != "none":
+        return "impose", "a trifold leaflet is one folded sheet, not a booklet to impose"
+    return None
+
+
+def _flag(name: str) -> str:
+    return next(field.metadata["flag"] for field in SETTINGS if field.name == name)
+
+
 def canonical_choice(field: dataclasses.Field, value):
     """`value` as the allowed value it names, compared without regard to case (`letter` is `Letter`)."""
     if isinstance(value, str):
@@ -90,7 +116,19 @@ def load_settings(project_dir: Path = Path("."), **overrides) -> Settings:
             if field.metadata["folder"] and field.name in config and not config[field.name].is_absolute():
                 config[field.name] = project_dir / config[field.name]
         settings = settings.replace(**config)
-    return settings.replace(**overrides)
+    settings = settings.replace(**overrides)
+    found = conflict(settings)  # one that pressroom.yaml alone makes was reported reading it, with its line
+    if found is not None:
+        name, why = found
+
+        def given(name: str) -> str:  # as the user gave it: an option, or a line of pressroom.yaml
+            value = getattr(settings, name)
+            if overrides.get(name) is not None:
+                return f"{_flag(name)} {value}"
+            return f"{name}: {value} (from {CONFIG_FILE})"
+
+        raise ConflictingSettings(f"{given(name)} cannot be used with {given('layout')}; {why}")
+    return settings
 
 
 def read_project_config(path: Path) -> dict:
@@ -110,7 +148,16 @@ def read_project_config(path: Path) -> dict:
         problems.raise_if_any(str(path))
     config = validate(project_config_schema(), data or {}, node, path, 1, problems)
     problems.raise_if_any(str(path))
-    return config.model_dump(exclude_none=True)
+    config = config.model_dump(exclude_none=True)
+    found = conflict(Settings().replace(**config))
+    if found is not None:
+        from .yamlfile import line_of
+
+        name, why = found
+        problems.add(path, line_of(node, (name,)), f"{name}: {config.get(name, getattr(Settings(), name))} "
+                     f"cannot be used with layout: trifold; {why}")
+        problems.raise_if_any(str(path))
+    return config
 
 
 def project_config_schema():

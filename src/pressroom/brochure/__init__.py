@@ -7,14 +7,27 @@ from ..outputs import BaseOutput
 
 class BrochureOutput(BaseOutput):
     name = "brochure"
-    help = "the designed PDF brochure (brochure.pdf)"
+    help = "the designed PDF brochure (brochure.pdf; with --layout trifold, leaflet.pdf)"
     template_folder = "brochure"
     make_target = "brochure.pdf"
 
-    def rehearse(self, document, job) -> None:
-        from .pdf import check_brochure
+    def make_rule(self, job) -> tuple[str, str]:
+        """The leaflet is its own make target, so the booklet and the leaflet can both be kept up to date."""
+        if job.settings.layout == "trifold":
+            from .pdf import LEAFLET
 
-        check_brochure(document, job)
+            return "leaflet", LEAFLET
+        return self.name, self.make_target
+
+    def rehearse(self, document, job) -> None:
+        """The booklet's HTML is checked without laying it out; the leaflet, two pages, is laid out, so
+        `pressroom check` finds text that does not fit its panels."""
+        from .pdf import check_brochure, write_brochure
+
+        if job.settings.layout == "trifold":
+            write_brochure(document, job)
+        else:
+            check_brochure(document, job)
 
     def render(self, document, job) -> list[tuple[str, bytes]]:
         from .pdf import write_brochure
@@ -23,11 +36,11 @@ class BrochureOutput(BaseOutput):
 
     def finish(self, out, written, job) -> None:
         """A booklet from an earlier build with --impose booklet is out of date once a build without it
-        has replaced brochure.pdf."""
-        from .pdf import BOOKLET
+        has replaced brochure.pdf (a leaflet leaves both as they are)."""
+        from .pdf import BOOKLET, BROCHURE
 
         booklet = out / BOOKLET
-        if booklet not in written and booklet.is_file():
+        if out / BROCHURE in written and booklet not in written and booklet.is_file():
             booklet.unlink()
 
 

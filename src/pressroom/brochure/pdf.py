@@ -20,11 +20,15 @@ from ..errors import PressroomError, display_path, warn
 from ..gateway import CMYK_PRESS_PROFILE
 from ..html import render_body
 from ..sandbox import ResourceRefused, html_resource_urls
+from ..settings import conflict
 from ..templates import make_environment, render_template
 from .imposition import impose_booklet
 from .prepress import MEDIA_MARGIN_MM, finish_for_print
+from .trifold import Fit, fit_leaflet, leaflet_folds
+from .trifold import PAGES as LEAFLET_PAGES, TEMPLATE as LEAFLET_TEMPLATE
 
 TEMPLATE = "brochure.html.j2"
+TEMPLATES = {"booklet": TEMPLATE, "trifold": LEAFLET_TEMPLATE}  # by the layout setting
 BROCHURE = "brochure.pdf"
 TAGGED_VARIANTS = ("pdf/ua-1", "pdf/x-4")
 PRESS_VARIANTS = ("pdf/x-4",)  # with a CMYK output intent, and the theme's print colours
@@ -32,6 +36,7 @@ CMYK_PROFILE = CMYK_PRESS_PROFILE
 CMYK_PROFILE_PACKAGE = "libgs-common"
 FIXED_DATE = dt.date(2000, 1, 1)
 BOOKLET = "brochure-booklet.pdf"
+LEAFLET = "leaflet.pdf"  # --layout trifold: the tri-fold leaflet, beside brochure.pdf
 BOOKLET_MULTIPLE = 4  # booklets are printed on folded sheets: four pages to a sheet
 MIN_IMAGE_DPI = 200
 CSS_PX_PER_INCH = 96
@@ -41,17 +46,19 @@ FONT_PACKAGE = "fonts-noto-core"
 FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts")
 
 
-def render_brochure_html(document: m.Document, job, padding_pages: int = 0, settings=None) -> str:
+def render_brochure_html(document: m.Document, job, padding_pages: int = 0, settings=None,
+                         fit: Fit = Fit()) -> str:
     """The brochure as one HTML string, from templates/brochure/ (laid out for `settings`, by default the
-    job's)."""
+    job's): the booklet's template or the leaflet's, as the layout setting says. `fit` is what the leaflet
+    shortens to fit its panels."""
     settings = settings or job.settings
     environment = make_environment(job.files, "brochure", autoescape=True)
     environment.filters["body_html"] = functools.partial(render_body, labels=document.labels,
                                                          lang=document.meta.lang, css_numbers=True)
     press = settings.pdf_variant in PRESS_VARIANTS
-    return render_template(environment, TEMPLATE, document=document, meta=document.meta,
+    return render_template(environment, TEMPLATES[settings.layout], document=document, meta=document.meta,
                            sections=document.sections, data=document.data, settings=settings,
-                           padding_pages=padding_pages, print_margin=f"{MEDIA_MARGIN_MM}mm",
+                           padding_pages=padding_pages, fit=fit, print_margin=f"{MEDIA_MARGIN_MM}mm",
                            # PDF/X stamps the clock where no date is given: give it one
                            pdf_date=pdf_date(document.meta) or (FIXED_DATE if press else None),
                            cmyk_profile=cmyk_profile().as_uri() if press else None)
@@ -63,7 +70,7 @@ def check_brochure(document: m.Document, job) -> None:
     folder = job.settings.templates / "brochure"
     urls = [(line, construct, url) for line, construct, url in html_resource_urls(html) if url.strip()]
     for _, _, refusal in job.files.sandbox.refusals(urls, folder):
-        raise PressroomError(f"resource: {refusal}", folder / TEMPLATE)
+        raise PressroomError(f"resource: {refusal}", folder / TEMPLATES[job.settings.layout])
 
 
 def cmyk_profile() -> Path:
@@ -86,20 +93,27 @@ def pdf_date(meta: m.Metadata) -> dt.date | None:
 
 def write_brochure(document: m.Document, job) -> list[tuple[str, bytes]]:
     """The brochure's files: brochure.pdf, in print mode padded with notes pages to a multiple of four,
-    and with --impose booklet also brochure-booklet.pdf."""
+    and with --impose booklet also brochure-booklet.pdf; or, with --layout trifold, leaflet.pdf."""
     settings = job.settings
+    found = conflict(settings)  # load_settings refuses these; Settings made in code are checked here
+    if found is not None:
+        name, why = found
+        raise PressroomError(f"{name}: {getattr(settings, name)} cannot be used with layout: trifold; {why}")
+    if settings.layout == "trifold":
+        pdf, rendered = render_pdf(document, job, settings)
+        return [(LEAFLET, finish_for_print(pdf, leaflet_folds(rendered)) if settings.print_marks else pdf)]
     if settings.impose == "booklet":
         settings = settings.replace(print_marks=True)  # a booklet is for the printer: bleed and padding
-    pdf = render_pdf(document, job, settings)
+    pdf, _ = render_pdf(document, job, settings)
     files = [(BROCHURE, finish_for_print(pdf) if settings.print_marks else pdf)]
     if settings.impose == "booklet":
         files.append((BOOKLET, impose_booklet(pdf)))
     return files
 
 
-def render_pdf(document: m.Document, job, settings) -> bytes:
-    """The brochure as WeasyPrint writes it; in print mode with room for bleed and marks around each page,
-    and padded with notes pages to a multiple of four."""
+def render_pdf(document: m.Document, job, settings):
+    """The brochure as WeasyPrint writes it, and its layout; in print mode with room for bleed and marks
+    around each page, and the booklet padded with notes pages to a multiple of four."""
     import weasyprint
 
     warn_if_fonts_missing()
@@ -112,20 +126,28 @@ def render_pdf(document: m.Document, job, settings) -> bytes:
 
     html_of_last_render = []
 
-    def render(padding_pages: int):
-        html = render_brochure_html(document, job, padding_pages, settings)
+    def render(padding_pages: int = 0, fit: Fit = Fit()):
+        html = render_brochure_html(document, job, padding_pages, settings, fit)
         html_of_last_render[:] = [html]
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
 
     with _weasyprint_errors(settings, refused):
-        rendered, padding = render(0), 0
-        # Notes pages go before the back cover; re-render until the count fills whole sheets.
-        while settings.print_marks and (missing := booklet_padding(len(rendered.pages))):
-            padding += missing
-            rendered = render(padding)
+        if settings.layout == "trifold":  # one sheet: shortened until it fits, never padded
+            rendered = fit_leaflet(document, lambda fit: render(fit=fit))
+            if len(rendered.pages) != LEAFLET_PAGES:
+                raise PressroomError(f"template: the leaflet was laid out on {len(rendered.pages)} pages, not "
+                                     f"{LEAFLET_PAGES} (its outside and inside): something is outside the "
+                                     "panels (data-panel) or breaks a page", settings.templates / "brochure" /
+                                     LEAFLET_TEMPLATE)
+        else:
+            rendered, padding = render(0), 0
+            # Notes pages go before the back cover; re-render until the count fills whole sheets.
+            while settings.print_marks and (missing := booklet_padding(len(rendered.pages))):
+                padding += missing
+                rendered = render(padding)
         warn_low_resolution_images(rendered)
         with _document_id_from(html_of_last_render[0] + settings.pdf_variant):
-            return rendered.write_pdf(**options)
+            return rendered.write_pdf(**options), rendered
 
 
 @contextlib.contextmanager
@@ -245,6 +267,7 @@ class _weasyprint_errors(logging.Handler):
     def __init__(self, settings, refused: type):
         super().__init__(logging.WARNING)
         self.folder = settings.templates / "brochure"
+        self.template = TEMPLATES[settings.layout]
         self.refused = refused
         self.messages: dict[str, None] = {}  # ordered and without repeats
         self.logger = logging.getLogger("weasyprint")
@@ -263,7 +286,7 @@ class _weasyprint_errors(logging.Handler):
         self.logger.removeHandler(self)
         self.logger.propagate = self.saved
         if kind is not None and issubclass(kind, self.refused):
-            raise PressroomError(f"resource: {error}", self.folder / TEMPLATE) from None
+            raise PressroomError(f"resource: {error}", self.folder / self.template) from None
         failed_in = _renderer_frame(traceback) if kind is not None and issubclass(kind, Exception) else None
         if failed_in is not None:  # WeasyPrint itself broke on what the templates asked of it
             raise PressroomError(f"the PDF renderer failed ({kind.__name__} in {failed_in}); a stylesheet or "

@@ -4,7 +4,8 @@ WeasyPrint lays each page out with a CSS bleed as wide as bleed and slug togethe
 the MediaBox has room for the marks; it sets the TrimBox, but draws its own marks inside the bleed and a
 BleedBox of its choosing. Here each page gets a BleedBox of BLEED_MM around the trim, its artwork clipped
 to that box (so colour that runs off the page stops at the bleed), and crop and registration marks drawn
-in the slug, as artifacts so they stay out of the tagged structure.
+in the slug, as artifacts so they stay out of the tagged structure. A folded leaflet also gets fold marks:
+dashed lines in the slug, above and below each fold.
 """
 
 from __future__ import annotations
@@ -21,20 +22,23 @@ MARK_LENGTH_MM = 5
 CROSS_RADIUS_MM = 2
 LINE_WIDTH = 0.25  # points: a hairline, as print tools draw marks
 REGISTRATION = "1 1 1 1 K"  # every separation, so the marks print on each plate
+FOLD_DASH = b"[2 2] 0 d"  # points: fold marks are dashed, crop marks solid, as print shops expect
 
 
-def finish_for_print(pdf: bytes) -> bytes:
-    """The brochure with its BleedBox, clipped artwork and marks in the slug (trim and media unchanged)."""
+def finish_for_print(pdf: bytes, folds: list[list[float]] | None = None) -> bytes:
+    """The brochure with its BleedBox, clipped artwork and marks in the slug (trim and media unchanged);
+    `folds` gives, for each page, where it folds (points from the left edge of its trim)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ContentStream, RectangleObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for page in writer.pages:
+    for number, page in enumerate(writer.pages):
         trim = [float(value) for value in page.trimbox]
         bleed = _grown(trim, BLEED_MM * MM)
         page.bleedbox = RectangleObject(bleed)
         content = ContentStream(None, writer)
-        content.set_data(clipped(page.get_contents().get_data(), bleed) + marks(trim))
+        page_folds = folds[number] if folds and number < len(folds) else ()
+        content.set_data(clipped(page.get_contents().get_data(), bleed) + marks(trim, page_folds))
         page.replace_contents(content)
         page.compress_content_streams()
     buffer = io.BytesIO()
@@ -53,9 +57,10 @@ def clipped(content: bytes, box: list[float]) -> bytes:
     return b"q %s re W n\n%s\nQ\n" % (_numbers(left, bottom, right - left, top - bottom), content)
 
 
-def marks(trim: list[float]) -> bytes:
-    """Crop marks on the trim lines at the four corners and a registration cross in the middle of each
-    edge, all in the slug: from MARK_GAP_MM beyond the bleed outwards."""
+def marks(trim: list[float], folds=()) -> bytes:
+    """Crop marks on the trim lines at the four corners, a registration cross in the middle of each edge
+    and, for each of `folds` (points from the left trim edge), a dashed fold mark above and below the
+    page, all in the slug: from MARK_GAP_MM beyond the bleed outwards."""
     left, bottom, right, top = trim
     start = (BLEED_MM + MARK_GAP_MM) * MM
     end = start + MARK_LENGTH_MM * MM
@@ -75,6 +80,12 @@ def marks(trim: list[float]) -> bytes:
         ops.append(b"%s m %s l S %s m %s l S" % (_numbers(x - half, y), _numbers(x + half, y),
                                                  _numbers(x, y - half), _numbers(x, y + half)))
         ops.append(_circle(x, y, CROSS_RADIUS_MM * MM))
+    if folds:
+        ops.append(FOLD_DASH)
+    for fold in folds:
+        x = left + fold
+        ops.append(b"%s m %s l S" % (_numbers(x, top + start), _numbers(x, top + end)))
+        ops.append(b"%s m %s l S" % (_numbers(x, bottom - start), _numbers(x, bottom - end)))
     ops.append(b"Q EMC")
     return b"\n".join(ops) + b"\n"
 
