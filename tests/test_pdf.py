@@ -555,7 +555,8 @@ def test_low_resolution_image_warns_with_its_file_name(project, capsys):
 def test_sharp_image_gives_no_warning_and_keeps_its_alt_text_and_caption(project, capsys):
     add_image(project, "large.png", 2400, title="A caption")
     html = render_brochure_html(read_content(project.settings), job_for(project.settings))
-    assert 'alt="A square of colour"' in html and "<figcaption>A caption</figcaption>" in html
+    assert 'alt="A square of colour"' in html
+    assert '<figcaption><span class="caption-label" data-label="Figure"></span>A caption</figcaption>' in html
     reader = build_pdf(project)
     assert capsys.readouterr().err == ""
     images = {image.name for page in reader.pages for image in page.images}

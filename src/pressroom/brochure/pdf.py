@@ -131,7 +131,7 @@ def render_pdf(document: m.Document, job, settings):
         html_of_last_render[:] = [html]
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
 
-    with _weasyprint_errors(settings, refused):
+    with _weasyprint_errors(settings, refused), _image_names_without_folders(job):
         if settings.layout == "trifold":  # one sheet: shortened until it fits, never padded
             rendered = fit_leaflet(document, lambda fit: render(fit=fit))
             if len(rendered.pages) != LEAFLET_PAGES:
@@ -148,6 +148,33 @@ def render_pdf(document: m.Document, job, settings):
         warn_low_resolution_images(rendered)
         with _document_id_from(html_of_last_render[0] + settings.pdf_variant):
             return rendered.write_pdf(**options), rendered
+
+
+@contextlib.contextmanager
+def _image_names_without_folders(job):
+    """WeasyPrint names each raster image in the PDF after an MD5 of its URL, which holds the project's
+    folder: while rendering, hash the URL relative to the project's folders instead, so the same project
+    gives the same bytes wherever it is built."""
+    from weasyprint import images
+
+    folders = {"content": job.settings.content, "templates": job.settings.templates, "theme": job.files.theme}
+    roots = sorted(((folder.resolve().as_uri() + "/", name) for name, folder in folders.items()),
+                   key=lambda root: len(root[0]), reverse=True)  # the innermost first
+    saved = images.md5
+
+    def md5(data, **options):
+        text = data.decode("utf-8", "surrogateescape") if isinstance(data, bytes) else str(data)
+        for root, name in roots:
+            if text.startswith(root):
+                data = f"{name}:{text[len(root):]}".encode()
+                break
+        return saved(data, **options)
+
+    images.md5 = md5
+    try:
+        yield
+    finally:
+        images.md5 = saved
 
 
 @contextlib.contextmanager
