@@ -11,12 +11,13 @@ OUT         := build
 INSTALLED   := $(VENV)/.installed
 SYSTEM_DEPS := $(VENV)/.system-deps
 
-# Debian packages: the build needs Pango (WeasyPrint), the fonts, HarfBuzz subsetting and (for PDF/X) the
-# CMYK press profile in libgs-common;
-# the tests also read PDFs back with poppler, open the .docx in LibreOffice and pandoc, and look at
+# Debian packages: the build needs Pango (WeasyPrint), the fonts, HarfBuzz subsetting, (for PDF/X) the
+# CMYK press profile in libgs-common, and LibreOffice to lay the report out (its contents' page numbers
+# and --report-pdf); the tests also read PDFs back with poppler, open the .docx in pandoc, and look at
 # the web edition in Chromium.
-BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core libgs-common
-TEST_PACKAGES  := poppler-utils libreoffice-writer-nogui pandoc chromium
+BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core libgs-common \
+                  libreoffice-writer-nogui
+TEST_PACKAGES  := poppler-utils pandoc chromium
 
 SOURCES   := $(shell find src -name '*.py' -not -path '*/theme/*') pyproject.toml
 INPUTS    := $(SOURCES) $(INSTALLED) $(wildcard pressroom.yaml)
