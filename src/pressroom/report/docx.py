@@ -117,6 +117,7 @@ class WriterEnv:
     parent: Any  # the python-docx container for proxies (gives .part, which hyperlinks and pictures join)
     in_note: bool = False  # inside a footnote: Word has no notes inside notes
     quote_depth: int = 0  # inside this many block quotes
+    direction: str = ""  # "rtl" or "ltr" where a section's language differs from the document's
     notes: Mapping[int, m.Footnote] = dataclasses.field(default_factory=dict)  # the body's footnotes, by number
 
 
@@ -153,6 +154,11 @@ class DocxWriter:
         self.state = WriterState()
         self.top = WriterEnv(place=self.sect_pr.addprevious, parent=x.body_container(self.doc))
         self.words = words_for(document.meta.lang)
+        self.rtl = document.meta.direction == "rtl"
+        if self.rtl:  # page numbers, columns and the gutter mirrored (the cover's section copies this one)
+            x.set_section_rtl(self.sect_pr)
+            x.set_lists_rtl(self.numbering)
+            x.mirror_style(self.doc, self.style_ids["Quote"])  # its rule and indent on the right
 
     def _picture_area(self) -> tuple[int, int]:
         """Width and height a picture may fill: the page less its margins (height: less a fifth more for
@@ -166,6 +172,8 @@ class DocxWriter:
         """A new paragraph where the next block goes; inside quotes, with the quote's look."""
         p = self._p(style)
         env.place(p)
+        if env.direction and (env.direction == "rtl") != self.rtl:
+            x.set_paragraph_direction(p, env.direction == "rtl")
         if env.quote_depth and (style != "Quote" or env.quote_depth > 1 or list_level is not None):
             self.quote_look(p, env.quote_depth, list_level)
         return p
@@ -175,9 +183,9 @@ class DocxWriter:
         style), one indent deeper per level of nesting; a list item's own indent on top."""
         border, indent = x.style_quote_look(self.doc, self.style_ids["Quote"])
         if list_level is None:
-            x.set_quote_look(p, border, indent * depth)
+            x.set_quote_look(p, border, indent * depth, rtl=self.rtl)
         else:
-            x.set_quote_look(p, border, indent * depth + x.list_indent(list_level), x.LIST_INDENT_TWIPS)
+            x.set_quote_look(p, border, indent * depth + x.list_indent(list_level), x.LIST_INDENT_TWIPS, self.rtl)
 
     def text_paragraph(self, env: WriterEnv, text: str, style: str = "Normal"):
         """A new paragraph holding `text` as one plain run."""
@@ -230,7 +238,7 @@ class DocxWriter:
         elif isinstance(block, BodyBlock):
             if last_table is not None and block.key.startswith("text-") and len(block.body.blocks) == 1:
                 x.keep_with_next(x.table_paragraphs(last_table, slice(-1, None)))  # its note
-            self.body(block.body)
+            self.body(block.body, block.lang)
         elif isinstance(block, DataTable):
             self.data_table(block)
         else:
@@ -273,8 +281,9 @@ class DocxWriter:
 
     # model blocks -------------------------------------------------------------
 
-    def body(self, body: m.Body) -> None:
-        env = dataclasses.replace(self.top, notes={note.number: note for note in body.footnotes})
+    def body(self, body: m.Body, lang: str = "") -> None:
+        direction = m.Metadata(title="", lang=lang).direction if lang else ""
+        env = dataclasses.replace(self.top, notes={note.number: note for note in body.footnotes}, direction=direction)
         for block in body.blocks:
             self.block(env, block)
 
@@ -375,6 +384,11 @@ class DocxWriter:
     def table(self, env: WriterEnv, alignments, rows) -> None:
         tbl = x.new_table(len(rows), max(len(r) for r in rows), self.text_width, self.style_ids["Report Table"])
         env.place(tbl)
+        if (env.direction or ("rtl" if self.rtl else "ltr")) == "rtl":
+            x.set_table_rtl(tbl)
+        if env.direction and (env.direction == "rtl") != self.rtl:
+            for p in x.table_paragraphs(tbl):
+                x.set_paragraph_direction(p, env.direction == "rtl")
         for cell_paragraphs, cells in zip(x.cell_paragraphs(tbl), rows):
             for index, (p, content) in enumerate(zip(cell_paragraphs, cells)):
                 align = alignments[index] if index < len(alignments) else ""
@@ -483,6 +497,7 @@ class DocxWriter:
         self.fill_table_of_contents()
         self.fill_caption_lists()
         self.header_and_footer()
+        self.directions()
         x.number_drawings(self.doc, self.footnotes)
         return package(self.doc, self.document.meta)
 
@@ -525,6 +540,21 @@ class DocxWriter:
         if index == count - 1:
             x.end_field(p)
         return p
+
+    def directions(self) -> None:
+        """Right-to-left documents: every paragraph not already marked (body, notes, header, footer,
+        contents) gets `w:bidi`; in any document, runs of right-to-left text get `w:rtl`."""
+        if not self.rtl and not x.holds_rtl_text(self.doc, self.footnotes):
+            return
+        for p in x.story_paragraphs(self.doc, self.footnotes):
+            rtl = x.paragraph_is_rtl(p)
+            if rtl is None:
+                rtl = self.rtl
+                if rtl:
+                    x.set_paragraph_direction(p, True)
+            x.mark_rtl_runs(p, rtl)
+        if self.rtl:
+            x.set_default_bidi_language(self.doc, self.document.meta.lang)
 
     def header_and_footer(self) -> None:
         """The body section's header (the document title) and footer ("Page X of Y" as fields)."""

@@ -56,6 +56,7 @@ class HeadingBlock:
 class BodyBlock:
     body: m.Body
     key: str  # unique per body, for footnote and bookmark names
+    lang: str = ""  # a section's own language, where it differs from the document's
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,8 @@ class _Planner:
     def plan_section(self, slug: str) -> BodyBlock:
         if slug not in self.sections:
             raise KeyError(f"no section with slug '{slug}'")
-        return BodyBlock(self.sections[slug].body, slug)
+        section = self.sections[slug]
+        return BodyBlock(section.body, slug, getattr(section, "lang", "") or "")
 
     def plan_text(self, markdown: str) -> BodyBlock:
         self.text_count += 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import zipfile
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -392,17 +393,18 @@ def style_quote_look(doc, style_id: str) -> tuple[object | None, int]:
     if pPr is None:
         return None, 0
     ind = pPr.find(qn("w:ind"))
-    left = ind.get(qn("w:start")) or ind.get(qn("w:left")) if ind is not None else None
-    return pPr.find(qn("w:pBdr")), int(left or 0)
+    start = (ind.get(qn("w:start")) or ind.get(qn("w:left")) or ind.get(qn("w:right"))) if ind is not None else None
+    return pPr.find(qn("w:pBdr")), int(start or 0)
 
 
-def set_quote_look(p, border, left: int, hanging: int = 0) -> None:
-    """Give `p` a quote's border and a left indent of `left` twips (a list item's `hanging` under it)."""
+def set_quote_look(p, border, start: int, hanging: int = 0, rtl: bool = False) -> None:
+    """Give `p` a quote's border and an indent of `start` twips at the side lines start from (right in a
+    right-to-left document), a list item's `hanging` under it."""
     pPr = p.get_or_add_pPr()
     if border is not None and pPr.find(qn("w:pBdr")) is None:
         pPr.insert_element_before(copy.deepcopy(border), *PBDR_SUCCESSORS)
     ind = pPr.get_or_add_ind()
-    ind.set(qn("w:left"), str(left))
+    ind.set(qn("w:right" if rtl else "w:left"), str(start))
     if hanging:
         ind.set(qn("w:hanging"), str(hanging))
 
@@ -623,3 +625,194 @@ def saved(doc) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+# right to left ---------------------------------------------------------------------
+
+# Schema order (CT_PPr, CT_RPr, CT_SectPr, CT_TblPr): what may follow the element being added.
+BIDI_SUCCESSORS = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                   "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                   "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                   "w:pPrChange")
+RTL_SUCCESSORS = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+SECT_BIDI_SUCCESSORS = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+BIDI_VISUAL_SUCCESSORS = ("w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing",
+                          "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                          "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+# Word's default region for a bare right-to-left language tag ("ar" alone is not a Word language id)
+BIDI_LANGUAGE_IDS = {"ar": "ar-SA", "fa": "fa-IR", "he": "he-IL", "ur": "ur-PK", "ps": "ps-AF", "yi": "yi-001",
+                     "sd": "sd-Arab-PK", "ug": "ug-CN", "dv": "dv-MV", "ckb": "ku-Arab-IQ"}
+RTL_SCRIPT_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
+
+
+def is_rtl_character(character: str) -> bool:
+    point = ord(character)
+    return any(low <= point <= high for low, high in RTL_SCRIPT_RANGES)
+
+
+def has_strong_letters(text: str) -> bool:
+    return any(character.isalpha() for character in text)
+
+
+def set_paragraph_direction(p, rtl: bool) -> None:
+    """`w:bidi` (on, or explicitly off for a left-to-right paragraph in a right-to-left document)."""
+    pPr = p.get_or_add_pPr()
+    if pPr.find(qn("w:bidi")) is not None:
+        return
+    bidi = element("w:bidi") if rtl else element("w:bidi", val=0)
+    pPr.insert_element_before(bidi, *BIDI_SUCCESSORS)
+
+
+def paragraph_is_rtl(p) -> bool | None:
+    """True or False where the paragraph says so, None where it does not."""
+    pPr = p.pPr
+    bidi = pPr.find(qn("w:bidi")) if pPr is not None else None
+    if bidi is None:
+        return None
+    return bidi.get(qn("w:val")) not in ("0", "false", "off")
+
+
+def mark_rtl_runs(p, rtl_paragraph: bool) -> None:
+    """Split each run of `p` where its text changes script direction, and mark the right-to-left pieces
+    `w:rtl` (with complex-script bold and italic). Latin words stay in runs of their own, left to right, so
+    they keep their order and their font inside an Arabic sentence; spaces, digits and punctuation between
+    pieces of different directions go with the paragraph's direction."""
+    for run in list(p.iter(qn("w:r"))):
+        texts = run.findall(qn("w:t"))
+        if len(texts) != 1 or not texts[0].text:
+            continue
+        pieces = direction_pieces(texts[0].text, rtl_paragraph)
+        if len(pieces) == 1:
+            if pieces[0][0]:
+                set_run_rtl(run)
+            continue
+        for rtl, text in pieces:
+            piece = copy.deepcopy(run)
+            piece.find(qn("w:t")).text = text
+            if rtl:
+                set_run_rtl(piece)
+            run.addprevious(piece)
+        run.getparent().remove(run)
+
+
+def direction_pieces(text: str, rtl_paragraph: bool) -> list[tuple[bool, str]]:
+    """(right to left?, text) pieces of `text`: letters decide; what has no direction (spaces, digits,
+    punctuation) takes its neighbours' direction where both agree, else the paragraph's."""
+    kinds = ["R" if is_rtl_character(c) else "L" if c.isalpha() else "N" for c in text]
+    strong = [k for k in kinds if k != "N"]
+    if not strong:
+        return [(rtl_paragraph, text)]
+    resolved, before = [], None
+    for index, kind in enumerate(kinds):
+        if kind == "N":
+            after = next((k for k in kinds[index + 1:] if k != "N"), None)
+            if before == after or after is None or before is None:
+                kind = before or after
+            else:
+                kind = "R" if rtl_paragraph else "L"
+        else:
+            before = kind
+        resolved.append(kind)
+    pieces: list[tuple[bool, str]] = []
+    for character, kind in zip(text, resolved):
+        if pieces and pieces[-1][0] == (kind == "R"):
+            pieces[-1] = (pieces[-1][0], pieces[-1][1] + character)
+        else:
+            pieces.append((kind == "R", character))
+    return pieces
+
+
+def set_run_rtl(run) -> None:
+    rPr = run.get_or_add_rPr()
+    if rPr.find(qn("w:rtl")) is not None:
+        return
+    for latin, complex_script in (("w:b", "w:bCs"), ("w:i", "w:iCs")):
+        found = rPr.find(qn(latin))
+        if found is not None and rPr.find(qn(complex_script)) is None:
+            found.addnext(element(complex_script))
+    rPr.insert_element_before(element("w:rtl"), *RTL_SUCCESSORS)
+
+
+def set_section_rtl(sect_pr) -> None:
+    """Page numbers, columns and gutter of the section run right to left."""
+    if sect_pr.find(qn("w:bidi")) is None:
+        sect_pr.insert_element_before(element("w:bidi"), *SECT_BIDI_SUCCESSORS)
+
+
+def set_table_rtl(tbl) -> None:
+    """The table's columns run right to left (the first column on the right)."""
+    tblPr = tbl.tblPr
+    if tblPr.find(qn("w:bidiVisual")) is None:
+        tblPr.insert_element_before(element("w:bidiVisual"), *BIDI_VISUAL_SUCCESSORS)
+
+
+def set_lists_rtl(numbering) -> None:
+    """The list levels' numbers and bullets on the right, their indents from the right edge (Word writes a
+    right-to-left paragraph's indents as w:right, and LibreOffice reads them so)."""
+    for abstract_id in (BULLET_ABSTRACT_ID, DECIMAL_ABSTRACT_ID):
+        for pPr in numbering.xpath(f"./w:abstractNum[@w:abstractNumId='{abstract_id}']/w:lvl/w:pPr"):
+            if pPr.find(qn("w:bidi")) is None:
+                pPr.insert_element_before(element("w:bidi"), *BIDI_SUCCESSORS)
+            mirror_paragraph_properties(pPr)
+
+
+def mirror_paragraph_properties(pPr) -> None:
+    """Swap left and right in the indents and borders of `pPr` (a style's or a paragraph's)."""
+    ind = pPr.find(qn("w:ind"))
+    if ind is not None:
+        left, right = ind.get(qn("w:left")), ind.get(qn("w:right"))
+        for name, value in (("w:right", left), ("w:left", right)):
+            if value is None:
+                ind.attrib.pop(qn(name), None)
+            else:
+                ind.set(qn(name), value)
+    borders = pPr.find(qn("w:pBdr"))
+    if borders is not None:
+        sides = {child.tag: child for child in borders}
+        left, right = sides.get(qn("w:left")), sides.get(qn("w:right"))
+        for child, tag in ((left, "w:right"), (right, "w:left")):
+            if child is not None:
+                child.tag = qn(tag)
+        # the schema orders the sides top, left, bottom, right
+        for tag in ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar"):
+            found = borders.find(qn(tag))
+            if found is not None:
+                borders.remove(found)
+                borders.append(found)
+
+
+def mirror_style(doc, style_id: str) -> None:
+    style = doc.styles.element.get_by_id(style_id)
+    if style is not None and style.pPr is not None:
+        mirror_paragraph_properties(style.pPr)
+
+
+def set_default_bidi_language(doc, lang: str) -> None:
+    """The complex-script language (`w:lang w:bidi`) of the default run properties."""
+    rPr = doc.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    if rPr is None:
+        return
+    lang_element = rPr.find(qn("w:lang"))
+    if lang_element is None:
+        lang_element = OxmlElement("w:lang")
+        rPr.append(lang_element)
+    base = lang.split("-")[0].lower()
+    lang_element.set(qn("w:bidi"), lang if "-" in lang else BIDI_LANGUAGE_IDS.get(base, lang))
+
+
+RTL_TEXT = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in RTL_SCRIPT_RANGES) + "]")
+
+
+def story_paragraphs(doc, footnotes) -> list:
+    """Every paragraph of the body, the footnotes, and the headers and footers (tables' included)."""
+    roots = [doc.element.body, footnotes.element]
+    for rel in doc.part.rels.values():
+        if not rel.is_external and rel.reltype in (RT.HEADER, RT.FOOTER):
+            roots.append(rel.target_part.element)
+    return [p for root in roots for p in root.iter(qn("w:p"))]
+
+
+def holds_rtl_text(doc, footnotes) -> bool:
+    """Whether any text of the body or the footnotes is in a right-to-left script."""
+    return any(RTL_TEXT.search(text) for root in (doc.element.body, footnotes.element)
+               for text in root.itertext())
