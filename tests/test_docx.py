@@ -277,7 +277,9 @@ def test_toc_is_a_field_whose_cached_result_lists_the_headings(report):
     anchors = [p._p.xpath("string(./w:hyperlink/@w:anchor)") for p in entries]
     assert anchors[:3] == ["executive-summary", "first", "a-sub-heading"]
     assert set(anchors) <= bookmarks
-    assert report.settings.element.xpath("./w:updateFields/@w:val") == ["true"]
+    # Word is asked to update the fields on opening only when LibreOffice did not fill the page numbers in
+    filled = all(p.text.split("\t")[-1].isdigit() for p in entries)
+    assert report.settings.element.xpath("./w:updateFields/@w:val") == ([] if filled else ["true"])
 
 
 def test_headings_keep_their_level_to_six_and_the_toc_lists_one_to_three(report):

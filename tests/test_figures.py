@@ -214,6 +214,7 @@ def test_contents_page_numbers_match_the_pages_libreoffice_lays_out(built):
     report = docx.Document(str(built.out / "report.docx"))
     entries = [p.text.split("\t") for p in report.paragraphs if p.style.name.lower() in ("toc 1", "table of figures")]
     assert entries and all(page.isdigit() for _, page in entries), entries
+    assert not report.settings.element.xpath("./w:updateFields")  # current: Word need not ask to update them
     pdf = built.out / "report.pdf"
     pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout)[1])
     text_of = {n: subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), pdf, "-"], capture_output=True,

@@ -136,7 +136,16 @@ def fill_page_numbers(report: bytes, pages: dict[str, int]) -> bytes:
     if not changed:
         return report
     xml = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return _replace_entry(source, "word/document.xml", xml)
+    return _replace_entries(source, {"word/document.xml": xml, "word/settings.xml": _settings_without_update(source)})
+
+
+def _settings_without_update(source: zipfile.ZipFile) -> bytes:
+    """Word's settings without `updateFields`: every field's result is now current, so Word need not ask
+    to update them when the report is opened (F9 still does)."""
+    settings = etree.fromstring(source.read("word/settings.xml"))
+    for update in settings.findall(f"{{{W}}}updateFields"):
+        settings.remove(update)
+    return etree.tostring(settings, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _field_result(instruction_run):
@@ -151,11 +160,11 @@ def _field_result(instruction_run):
     return None
 
 
-def _replace_entry(source: zipfile.ZipFile, name: str, data: bytes) -> bytes:
+def _replace_entries(source: zipfile.ZipFile, replacements: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(info, data if info.filename == name else source.read(info.filename))
+            target.writestr(info, replacements.get(info.filename) or source.read(info.filename))
     return out.getvalue()
 
 
