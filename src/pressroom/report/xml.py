@@ -436,9 +436,16 @@ def normalised_zip(data: bytes, date_time: tuple) -> bytes:
 
 def set_default_language(doc, lang: str) -> None:
     """Declare the document language on the default run properties (what Word's proofing uses)."""
+    lang_element = _default_language(doc)
+    if lang_element is not None:
+        lang_element.set(qn("w:val"), lang)
+
+
+def _default_language(doc):
+    """The w:lang of the default run properties (made if missing), or None for styles without defaults."""
     rPr_default = doc.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault"))
     if rPr_default is None:
-        return
+        return None
     rPr = rPr_default.find(qn("w:rPr"))
     if rPr is None:
         rPr = OxmlElement("w:rPr")
@@ -447,7 +454,7 @@ def set_default_language(doc, lang: str) -> None:
     if lang_element is None:
         lang_element = OxmlElement("w:lang")
         rPr.append(lang_element)
-    lang_element.set(qn("w:val"), lang)
+    return lang_element
 
 
 # footnotes -------------------------------------------------------------------
@@ -789,13 +796,9 @@ def mirror_style(doc, style_id: str) -> None:
 
 def set_default_bidi_language(doc, lang: str) -> None:
     """The complex-script language (`w:lang w:bidi`) of the default run properties."""
-    rPr = doc.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
-    if rPr is None:
-        return
-    lang_element = rPr.find(qn("w:lang"))
+    lang_element = _default_language(doc)
     if lang_element is None:
-        lang_element = OxmlElement("w:lang")
-        rPr.append(lang_element)
+        return
     base = lang.split("-")[0].lower()
     lang_element.set(qn("w:bidi"), lang if "-" in lang else BIDI_LANGUAGE_IDS.get(base, lang))
 
