@@ -86,9 +86,16 @@ class BuildCommand(click.Command):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pressroom")
 @click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
-def cli(debug: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print what each step read and how long it took.")
+def cli(debug: bool, quiet: bool, verbose: bool) -> None:
     """Turn structured Markdown in content/ into a PDF brochure, a Word report and a web page."""
     # main() reads --debug from the arguments itself: it needs it for errors raised outside this context.
+    from . import console
+
+    if quiet and verbose:
+        raise click.UsageError("-q and -v cannot be used together")
+    console.set_verbosity(console.QUIET if quiet else console.VERBOSE if verbose else console.NORMAL)
 
 
 @cli.command(cls=BuildCommand)
@@ -98,6 +105,7 @@ def cli(debug: bool) -> None:
               help="Build the report edition for this funder (repeatable); writes OUT/reports/SLUG.docx.")
 def build(target, funders, **options) -> None:
     """Build TARGET (see the list below).  [default: all]"""
+    from . import console
     from .pipeline import BuildRequest, build as run_build
     from .settings import load_settings
 
@@ -106,19 +114,20 @@ def build(target, funders, **options) -> None:
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     settings = load_settings(project_folder(options["content"]), **options)
-    for path in run_build(settings, request):
-        click.echo(f"wrote {path}")
+    with console.Progress() as progress:
+        run_build(settings, request, console.BuildReport(progress))
 
 
 @cli.command()
 @setting_options("check")
 def check(**options) -> None:
     """Validate content and templates without writing anything."""
+    from . import console
     from .pipeline import check as run_check
     from .settings import load_settings
 
     document = run_check(load_settings(project_folder(options["content"]), **options))
-    click.echo(f"ok: {len(document.sections)} sections, {len(document.data)} data files")
+    console.info(f"ok: {len(document.sections)} sections, {len(document.data)} data files")
 
 
 @cli.command()
