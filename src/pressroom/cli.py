@@ -118,6 +118,26 @@ def build(target, funders, **options) -> None:
         run_build(settings, request, console.BuildReport(progress))
 
 
+@cli.command(cls=BuildCommand)
+@click.argument("target", type=TargetChoice(), default="all")
+@setting_options("build")
+@click.option("--funder", "funders", multiple=True, metavar="SLUG",
+              help="Build the report edition for this funder (repeatable); writes OUT/reports/SLUG.docx.")
+def watch(target, funders, **options) -> None:
+    """Build TARGET, then rebuild what an edit touches, until Ctrl-C: one line per build, saying what
+    changed and how long it took. Content errors are reported and the watching goes on."""
+    from .pipeline import BuildRequest
+    from .settings import load_settings
+    from .watching import watch_and_build
+
+    try:
+        request = BuildRequest.for_target(target, tuple(funders))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    watch_and_build(lambda: load_settings(project_folder(options["content"]), **options), list(request.outputs),
+                    request.funders)
+
+
 @cli.command()
 @setting_options("check")
 def check(**options) -> None:
