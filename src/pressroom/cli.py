@@ -139,6 +139,22 @@ def watch(target, funders, **options) -> None:
 
 
 @cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; the default is reachable from this machine only.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@setting_options("build")
+def preview(port: int, host: str, open_browser: bool, **options) -> None:
+    """Serve the brochure's pages as they will print, and the web edition, at http://HOST:PORT/; rebuild
+    and reload the browser after each save, until Ctrl-C. Writes nothing to the output folder."""
+    from .preview import serve
+    from .settings import load_settings
+
+    serve(lambda: load_settings(project_folder(options["content"]), **options), host, port, open_browser)
+
+
+@cli.command()
 @setting_options("check")
 def check(**options) -> None:
     """Validate content and templates without writing anything."""
