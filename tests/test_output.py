@@ -1,5 +1,5 @@
-"""What the command line prints: one line per file written, -q and -v, colour, the progress line, and
-GitHub Actions annotations."""
+"""What the command line prints: one line per file written, -q and -v, colour and the progress line (on a
+terminal and off one). GitHub Actions annotations are in test_ci.py."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from click.testing import CliRunner
 
 from pressroom import console
 from pressroom.cli import cli
-from pressroom.errors import warn
 
 WROTE = re.compile(r"^wrote (\S+) \((\d+(?:\.\d)? (?:B|kB|MB)), (\d+\.\d\d) s\)$")
 PRESSROOM = [sys.executable, "-m", "pressroom.cli"]
@@ -60,53 +59,6 @@ def test_quiet_still_shows_errors_and_quiet_with_verbose_is_a_usage_error(projec
     assert result.exit_code == 1 and result.stderr.endswith("2 errors in content/\n")
     both = invoke(project, "-q", "-v", "check")
     assert both.exit_code == 2 and "-q and -v cannot be used together" in both.stderr
-
-
-def test_errors_are_github_annotations_under_github_actions(project, monkeypatch):
-    monkeypatch.chdir(project.root)
-    project.write("content/sections/01-first.md", "---\ntitel: A\n---\nBody.\n")
-    result = invoke(project, "check", env={"GITHUB_ACTIONS": "true"})
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: content/sections/01-first.md:2: title: required field is missing\n"
-        "::error file=content/sections/01-first.md,line=2,title=Pressroom error::title: required field is missing\n"
-        "Error: content/sections/01-first.md:2: titel: unknown key; did you mean 'title'?\n"
-        "::error file=content/sections/01-first.md,line=2,title=Pressroom error::titel: unknown key; did you mean "
-        "'title'?\n"
-        "2 errors in content/\n")
-    elsewhere = invoke(project, "check", env={"GITHUB_ACTIONS": "false"})
-    assert "::error" not in elsewhere.stderr and elsewhere.stderr.count("Error: ") == 2
-
-
-def test_a_problem_with_a_whole_folder_has_no_line_in_its_annotation(project, monkeypatch):
-    monkeypatch.chdir(project.root)
-    result = invoke(project, "check", "--templates", "missing", env={"GITHUB_ACTIONS": "true"})
-    assert result.exit_code == 1
-    assert ("::error file=missing,title=Pressroom error::templates: folder not found; pass --templates or set "
-            "templates in pressroom.yaml\n") in result.stderr
-
-
-def test_warnings_of_a_real_build_are_annotations_on_their_file(project, monkeypatch):
-    (project.content / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
-    project.write("content/sections/01-first.md", "---\ntitle: A\n---\n![A chart](../chart.svg)\n")
-    monkeypatch.chdir(project.root)
-    result = invoke(project, "build", "report", env={"GITHUB_ACTIONS": "true"})
-    assert result.exit_code == 0, result.output
-    message = ("the Word report cannot embed SVG images; it shows the alt text instead (use a PNG or JPEG for "
-               "both outputs)")
-    assert f"Warning: content/chart.svg: {message}\n" in result.stderr
-    assert f"::warning file=content/chart.svg,title=Pressroom warning::{message}\n" in result.stderr
-
-
-def test_annotation_values_are_escaped_as_the_runner_expects(monkeypatch, capsys):
-    assert console.annotation("error", "50% done\nnext line", Path("a,b:c.md"), 7) == (
-        "::error file=a%2Cb%3Ac.md,line=7,title=Pressroom error::50%25 done%0Anext line")
-    assert console.annotation("warning", "fonts not installed") == "::warning title=Pressroom warning::fonts not installed"
-    monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    warn("prints at 90 dpi", Path("content/assets/photo.jpg"), 3)
-    assert capsys.readouterr().err == ("Warning: content/assets/photo.jpg:3: prints at 90 dpi\n"
-                                       "::warning file=content/assets/photo.jpg,line=3,title=Pressroom warning::"
-                                       "prints at 90 dpi\n")
 
 
 # On a terminal and off one -----------------------------------------------------------
