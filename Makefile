@@ -22,7 +22,7 @@ SOURCES   := $(shell find src -name '*.py' -not -path '*/theme/*') pyproject.tom
 INPUTS    := $(SOURCES) $(INSTALLED) $(wildcard pressroom.yaml)
 
 .DEFAULT_GOAL := all
-.PHONY: all brochure report reports web check test bench clean help system-deps test-deps reference-doc
+.PHONY: all brochure report reports web check test bench clean help system-deps test-deps reference-doc docs-images
 
 all: brochure report reports web ## Build every output into build/
 
@@ -52,6 +52,10 @@ check: $(INSTALLED) ## Validate content and templates without writing anything
 
 test: $(INSTALLED) test-deps ## Run the test suite
 	$(BIN)/python -m pytest
+
+# Not part of `all`: the README's pictures change only when someone redraws them on purpose.
+docs-images: $(OUT)/brochure.pdf $(OUT)/report.docx $(OUT)/web/index.html test-deps ## Redraw the README's pictures of the outputs (docs/images/)
+	$(BIN)/python tools/docs_images.py $(OUT) docs/images
 
 reference-doc: $(INSTALLED) ## Rebuild templates/report/reference.docx from the style definitions
 	$(BIN)/python -m pressroom.report.reference templates/report/reference.docx

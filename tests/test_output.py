@@ -112,3 +112,16 @@ def test_no_color_on_a_terminal_keeps_the_progress_line_free_of_escape_codes(pro
     shown = on_a_terminal(["-v", "build", "brochure"], project.root, terminal_env(NO_COLOR="1"))
     assert "\x1b" not in shown
     assert re.search(r"wrote build/brochure\.pdf \(\d+\.\d kB, \d+\.\d\d s\)", shown)
+
+
+def test_shell_completion_completes_commands_and_targets(project):
+    def complete(words: str, index: int) -> list[str]:
+        env = {**terminal_env(), "COMP_WORDS": words, "COMP_CWORD": str(index), "_PRESSROOM_COMPLETE": "bash_complete"}
+        result = subprocess.run(PRESSROOM, env=env, capture_output=True, text=True, timeout=60)
+        return result.stdout.split()
+
+    script = subprocess.run(PRESSROOM, env={**terminal_env(), "_PRESSROOM_COMPLETE": "bash_source"},
+                            capture_output=True, text=True, timeout=60).stdout
+    assert "_pressroom_completion()" in script and "complete -o nosort -F _pressroom_completion" in script
+    assert complete("pressroom pr", 1) == ["plain,preview"]
+    assert complete("pressroom watch b", 2) == ["plain,brochure"]

@@ -176,7 +176,8 @@ def new(folder: Path, with_theme: bool) -> None:
     from .starter import new_project
 
     written = new_project(folder, with_theme)
-    click.echo(f"created {folder}/ ({len(written)} files); next: cd {folder} && make")
+    click.echo(f"created {folder}/ ({len(written)} files); next: cd {folder} && make, or pressroom preview --open "
+               "to see it change as you edit")
 
 
 def project_folder(content: Path | None) -> Path:
