@@ -22,7 +22,7 @@ SOURCES   := $(shell find src -name '*.py' -not -path '*/theme/*') pyproject.tom
 INPUTS    := $(SOURCES) $(INSTALLED) $(wildcard pressroom.yaml)
 
 .DEFAULT_GOAL := all
-.PHONY: all brochure report reports web check test bench clean help system-deps test-deps reference-doc docs-images
+.PHONY: all brochure report reports web check preview test bench clean help system-deps test-deps reference-doc docs-images
 
 all: brochure report reports web ## Build every output into build/
 
@@ -49,6 +49,9 @@ $(OUT)/web/index.html: $(INPUTS)
 
 check: $(INSTALLED) ## Validate content and templates without writing anything
 	$(PRESSROOM) check
+
+preview: $(INSTALLED) ## Serve the brochure and web edition at http://127.0.0.1:8000/, reloaded as you edit
+	$(PRESSROOM) preview
 
 test: $(INSTALLED) test-deps ## Run the test suite
 	$(BIN)/python -m pytest
@@ -90,7 +93,7 @@ clean: ## Remove build/ (keeps .venv)
 	rm -rf $(OUT)
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
 bench: $(INSTALLED) ## Time builds against Pandoc on 100 and 1000 copies of the article
 	$(BIN)/python tests/benchmark.py

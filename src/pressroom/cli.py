@@ -19,14 +19,15 @@ INTERRUPTED_AFTER_WRITING = "Interrupted; the new outputs were already all in pl
 
 
 
-def setting_options(command: str):
-    """The click options of `command` ("build", "check"), one per setting declared with a flag."""
+def setting_options(command: str, leave_out: tuple[str, ...] = ()):
+    """The click options of `command` ("build", "check"), one per setting declared with a flag, but
+    those named in `leave_out`."""
     from .settings import SETTINGS
 
     def decorate(function):
         for field in reversed(SETTINGS):
             meta = field.metadata
-            if meta["flag"] is None or command not in meta["commands"]:
+            if meta["flag"] is None or command not in meta["commands"] or field.name in leave_out:
                 continue
             default = f"./{field.default}" if meta["folder"] else field.default
             if field.type in (bool, "bool"):
@@ -144,7 +145,7 @@ def watch(target, funders, **options) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to serve on; the default is reachable from this machine only.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
-@setting_options("build")
+@setting_options("build", leave_out=("out",))
 def preview(port: int, host: str, open_browser: bool, **options) -> None:
     """Serve the brochure's pages as they will print, and the web edition, at http://HOST:PORT/; rebuild
     and reload the browser after each save, until Ctrl-C. Writes nothing to the output folder."""

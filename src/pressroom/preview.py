@@ -184,9 +184,7 @@ def serve(load_settings: Callable[[], Settings], host: str = DEFAULT_HOST, port:
     try:
         console.info(f"previewing at {url} (print view; web edition at {url}web/); Ctrl-C to stop")
         if open_browser:
-            import webbrowser
-
-            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+            threading.Thread(target=open_in_browser, args=(url,), daemon=True).start()
         for changed in watch.changes():
             if not changed:
                 console.detail(f"watching {watch.shown()}")
@@ -197,6 +195,14 @@ def serve(load_settings: Callable[[], Settings], host: str = DEFAULT_HOST, port:
         preview.close()
         server.shutdown()
         server.server_close()
+
+
+def open_in_browser(url: str) -> None:
+    """Open `url` in the user's browser, or say there is none to open it in (a machine without a display)."""
+    import webbrowser
+
+    if not webbrowser.open(url):
+        console.info(f"no web browser to open here; open {url} in one")
 
 
 def _url_host(host: str) -> str:

@@ -55,11 +55,11 @@ class ProjectWatch:
         """The paths of a batch of (change, path) that call for a rebuild, in name order."""
         from watchfiles import Change, DefaultFilter
 
-        ignored = DefaultFilter()
+        wanted = DefaultFilter()  # not editors' swap and backup files, nor .git and the like
         found = set()
         for change, name in batch:
             path = _real(Path(name))
-            added = change == Change.added and ignored(change, name) and \
+            added = change == Change.added and wanted(change, name) and \
                 any(path.is_relative_to(folder) for folder in self.added_under)
             if not self.inputs or path in self.inputs or added or path == self.config:
                 found.add(path)
