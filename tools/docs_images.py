@@ -63,12 +63,19 @@ def docx_to_pdf(docx: Path, work: Path) -> Path:
     return work / f"{docx.stem}.pdf"
 
 
-def screenshot(page: Path, work: Path) -> Image.Image:
-    """`page` as Chromium shows it in a window of WINDOW pixels."""
-    target = work / "web.png"
-    run([need("chromium"), *CHROMIUM_FLAGS, f"--user-data-dir={work / 'chromium-profile'}", f"--screenshot={target}",
-         f"--window-size={WINDOW[0]},{WINDOW[1]}", page.absolute().as_uri()])
-    return Image.open(target).convert("RGB")
+def screenshot(page: Path, work: Path, tries: int = 5) -> Image.Image:
+    """`page` as Chromium shows it in a window of WINDOW pixels: taken until two shots in a row agree, as
+    a Chromium starting cold (a busy machine, an empty font cache) now and then paints before the text of
+    a heading is laid out."""
+    shots: list[Image.Image] = []
+    for attempt in range(tries):
+        target = work / f"web-{attempt}.png"
+        run([need("chromium"), *CHROMIUM_FLAGS, f"--user-data-dir={work / 'chromium-profile'}",
+             f"--screenshot={target}", f"--window-size={WINDOW[0]},{WINDOW[1]}", page.absolute().as_uri()])
+        shots.append(Image.open(target).convert("RGB"))
+        if len(shots) > 1 and shots[-1].tobytes() == shots[-2].tobytes():
+            return shots[-1]
+    sys.exit(f"docs-images: Chromium drew {page} differently each of {tries} times")
 
 
 def on_desk(pages: list[Image.Image], gap: int) -> Image.Image:
