@@ -23,7 +23,7 @@ SOURCES   := $(shell find src -name '*.py' -not -path '*/theme/*') pyproject.tom
 INPUTS    := $(SOURCES) $(INSTALLED) $(wildcard pressroom.yaml)
 
 .DEFAULT_GOAL := all
-.PHONY: all brochure leaflet report reports web check test bench clean help system-deps test-deps reference-doc
+.PHONY: all brochure leaflet report reports web check preview test bench clean help system-deps test-deps reference-doc docs-images
 
 all: brochure leaflet report reports web ## Build every output into build/
 
@@ -56,8 +56,15 @@ $(OUT)/web/index.html: $(INPUTS)
 check: $(INSTALLED) ## Validate content and templates without writing anything
 	$(PRESSROOM) check
 
+preview: $(INSTALLED) ## Serve the brochure and web edition at http://127.0.0.1:8000/, reloaded as you edit
+	$(PRESSROOM) preview
+
 test: $(INSTALLED) test-deps ## Run the test suite
 	$(BIN)/python -m pytest
+
+# Not part of `all`: the README's pictures change only when someone redraws them on purpose.
+docs-images: $(OUT)/brochure.pdf $(OUT)/report.docx $(OUT)/web/index.html test-deps ## Redraw the README's pictures of the outputs (docs/images/)
+	$(BIN)/python tools/docs_images.py $(OUT) docs/images
 
 reference-doc: $(INSTALLED) ## Rebuild templates/report/reference.docx from the style definitions
 	$(BIN)/python -m pressroom.report.reference templates/report/reference.docx
@@ -92,7 +99,7 @@ clean: ## Remove build/ (keeps .venv)
 	rm -rf $(OUT)
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
 bench: $(INSTALLED) ## Time builds against Pandoc on 100 and 1000 copies of the article
 	$(BIN)/python tests/benchmark.py

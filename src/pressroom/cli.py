@@ -19,14 +19,15 @@ INTERRUPTED_AFTER_WRITING = "Interrupted; the new outputs were already all in pl
 
 
 
-def setting_options(command: str):
-    """The click options of `command` ("build", "check"), one per setting declared with a flag."""
+def setting_options(command: str, leave_out: tuple[str, ...] = ()):
+    """The click options of `command` ("build", "check"), one per setting declared with a flag, but
+    those named in `leave_out`."""
     from .settings import SETTINGS
 
     def decorate(function):
         for field in reversed(SETTINGS):
             meta = field.metadata
-            if meta["flag"] is None or command not in meta["commands"]:
+            if meta["flag"] is None or command not in meta["commands"] or field.name in leave_out:
                 continue
             default = f"./{field.default}" if meta["folder"] else field.default
             if field.type in (bool, "bool"):
@@ -86,9 +87,16 @@ class BuildCommand(click.Command):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pressroom")
 @click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
-def cli(debug: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print what each step read and how long it took.")
+def cli(debug: bool, quiet: bool, verbose: bool) -> None:
     """Turn structured Markdown in content/ into a PDF brochure, a Word report and a web page."""
     # main() reads --debug from the arguments itself: it needs it for errors raised outside this context.
+    from . import console
+
+    if quiet and verbose:
+        raise click.UsageError("-q and -v cannot be used together")
+    console.set_verbosity(console.QUIET if quiet else console.VERBOSE if verbose else console.NORMAL)
 
 
 @cli.command(cls=BuildCommand)
@@ -98,6 +106,7 @@ def cli(debug: bool) -> None:
               help="Build the report edition for this funder (repeatable); writes OUT/reports/SLUG.docx.")
 def build(target, funders, **options) -> None:
     """Build TARGET (see the list below).  [default: all]"""
+    from . import console
     from .pipeline import BuildRequest, build as run_build
 
     try:
@@ -105,18 +114,52 @@ def build(target, funders, **options) -> None:
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     settings = settings_for(options)
-    for path in run_build(settings, request):
-        click.echo(f"wrote {path}")
+    with console.Progress() as progress:
+        run_build(settings, request, console.BuildReport(progress))
+
+
+@cli.command(cls=BuildCommand)
+@click.argument("target", type=TargetChoice(), default="all")
+@setting_options("build")
+@click.option("--funder", "funders", multiple=True, metavar="SLUG",
+              help="Build the report edition for this funder (repeatable); writes OUT/reports/SLUG.docx.")
+def watch(target, funders, **options) -> None:
+    """Build TARGET, then rebuild what an edit touches, until Ctrl-C: one line per build, saying what
+    changed and how long it took. Content errors are reported and the watching goes on."""
+    from .pipeline import BuildRequest
+    from .watching import watch_and_build
+
+    try:
+        request = BuildRequest.for_target(target, tuple(funders))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    watch_and_build(lambda: settings_for(options), list(request.outputs), request.funders)
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; the default is reachable from this machine only.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@setting_options("build", leave_out=("out",))
+def preview(port: int, host: str, open_browser: bool, **options) -> None:
+    """Serve the brochure's pages as they will print, and the web edition, at http://HOST:PORT/; rebuild
+    and reload the browser after each save, until Ctrl-C. Writes nothing to the output folder."""
+    from .preview import serve
+
+    serve(lambda: settings_for(options), host, port, open_browser)
 
 
 @cli.command()
 @setting_options("check")
 def check(**options) -> None:
     """Validate content and templates without writing anything."""
+    from . import console
     from .pipeline import check as run_check
 
     document = run_check(settings_for(options))
-    click.echo(f"ok: {len(document.sections)} sections, {len(document.data)} data files")
+    console.info(f"ok: {len(document.sections)} sections, {len(document.data)} data files")
 
 
 @cli.command()
@@ -129,7 +172,8 @@ def new(folder: Path, with_theme: bool) -> None:
     from .starter import new_project
 
     written = new_project(folder, with_theme)
-    click.echo(f"created {folder}/ ({len(written)} files); next: cd {folder} && make")
+    click.echo(f"created {folder}/ ({len(written)} files); next: cd {folder} && make, or pressroom preview --open "
+               "to see it change as you edit")
 
 
 def settings_for(options: dict):

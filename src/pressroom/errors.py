@@ -10,16 +10,8 @@ from pathlib import Path
 
 import click
 
-
-def display_path(path: Path | str) -> str:
-    """A path as the user should see it: relative to the working directory when inside it."""
-    path = Path(path)
-    if path.is_absolute():
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            pass
-    return str(path)
+from . import console
+from .console import display_path
 
 
 @dataclass(frozen=True)
@@ -30,11 +22,15 @@ class Problem:
     line: int | None
     message: str
 
-    def __str__(self) -> str:
+    def where(self) -> str:
+        """`path:line`, or the path alone for a problem with a whole file or folder."""
         where = display_path(self.path)
         if self.line is not None:
             where += f":{self.line}"
-        return f"{where}: {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
 
 
 def count_line(count: int, folder: str) -> str:
@@ -61,10 +57,13 @@ class PressroomError(click.ClickException):
         super().__init__(str(self.problems[0]) if self.problems else message)
 
     def show(self, file=None) -> None:
-        lines = [str(p) for p in self.problems] or [self.format_message()]
-        for line in lines:
-            click.echo(f"Error: {line}", err=True)
-        click.echo(self.summary, err=True)
+        """Each problem as `Error: path:line: message` on stderr (and, under GitHub Actions, as an
+        annotation on that line), then the count."""
+        for problem in self.problems:
+            console.error(problem.where(), problem.message, problem.path, problem.line)
+        if not self.problems:
+            console.error("", self.format_message())
+        console.echo(self.summary, err=True)
 
 
 class ContentError(PressroomError):
@@ -119,6 +118,8 @@ def known_names(names, limit: int = 8) -> str:
     return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
 
 
-def warn(message: str) -> None:
-    """One line on stderr for something the reader should know; the build goes on."""
-    click.echo(f"Warning: {message}", err=True)
+def warn(message: str, path: Path | None = None, line: int | None = None) -> None:
+    """One line on stderr for something the reader should know, `Warning: path:line: message` (and,
+    under GitHub Actions, an annotation on that line); the build goes on."""
+    where = Problem(path, line, message).where() if path is not None else ""
+    console.warning(where, message, path, line)

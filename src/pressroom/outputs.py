@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Callable, Protocol, runtime_checkable
 
 # "module:attribute" of each built-in output, in build order.
 BUILT_IN = (
@@ -33,6 +33,12 @@ class Job:
     settings: object  # pressroom.settings.Settings
     files: object  # pressroom.gateway.ProjectFiles
     funders: tuple[str, ...] = ()
+    progress: Callable[[str], None] | None = None  # told of each step an output finishes (see `steps`)
+
+    def advance(self, label: str) -> None:
+        """One step of the output being rendered is done; `label` names it (`reports/acme.docx`)."""
+        if self.progress is not None:
+            self.progress(label)
 
 
 @runtime_checkable
@@ -51,6 +57,10 @@ class Output(Protocol):
 
     def render(self, document, job: Job) -> list[tuple[str, bytes]]:
         """Every file of this output: (path relative to the output folder, bytes)."""
+
+    def steps(self, document, job: Job) -> int:
+        """How many steps `render` takes, for the progress line; it calls `job.advance` after each but
+        the last (BaseOutput: one)."""
 
     def finish(self, out: Path, written: list[Path], job: Job) -> None:
         """After every output is in place: tidy the output folder (remove files that are out of date)."""
@@ -72,6 +82,9 @@ class BaseOutput:
 
     def rehearse(self, document, job: Job) -> None:
         self.render(document, job)
+
+    def steps(self, document, job: Job) -> int:
+        return 1
 
     def finish(self, out: Path, written: list[Path], job: Job) -> None:
         pass

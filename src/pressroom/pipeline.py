@@ -4,11 +4,13 @@ atomically under a lock on the output folder. Knows no output's format: each is 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import os
 import signal
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,25 +41,68 @@ class BuildRequest:
         return cls(tuple(output.name for output in chosen), funders)
 
 
-def build(settings: Settings, request: BuildRequest | None = None) -> list[Path]:
+class BuildLog:
+    """What a build tells whoever started it: the CLI shows it (progress, one line per file), watch and
+    preview keep the inputs to watch. This one tells no one."""
+
+    def reading(self, files: ProjectFiles) -> None:
+        """The build reads the project through `files`, whose record of inputs grows as it reads (and
+        stays, with what was read, when the build stops at a problem)."""
+
+    def checked(self, seconds: float, files: int) -> None:
+        """Content and templates were read and checked: `files` files and folders, in `seconds`."""
+
+    def progress(self, done: int, total: int, label: str) -> None:
+        """`done` of the `total` render steps are finished; `label` names the one under way."""
+
+    def rendered(self, output: str, seconds: float, inputs: dict[Path, None]) -> None:
+        """`output` was rendered in memory, in `seconds`, from `inputs` (absolute paths)."""
+
+    def wrote(self, path: Path, size: int, output: str) -> None:
+        """`path` (`size` bytes, made by `output`) was put in place."""
+
+
+def build(settings: Settings, request: BuildRequest | None = None, log: BuildLog | None = None) -> list[Path]:
     """Validate everything, render every requested output in memory, then put them all in place.
 
     Nothing in the output folder changes until every output has rendered, so a failed or interrupted
     build leaves the last good outputs as they were. Beside the outputs, `.deps/NAME.d` records for make
-    the files each output was made from.
+    the files each output was made from. `log` is told how the build goes.
     """
     request = request or BuildRequest.for_target(ALL)
+    log = log or BuildLog()
     outputs = [registry()[name] for name in request.outputs]
     refuse_output_inside_inputs(settings)
     job = Job(settings, ProjectFiles(settings), request.funders)
+    log.reading(job.files)
+    started = time.monotonic()
     document, reads = validate(job, outputs)
+    log.checked(time.monotonic() - started, len(job.files.record))
     with output_folder(settings.out) as lock:
-        rendered = render_outputs(document, job, outputs, reads)
+        rendered = render_outputs(document, job, outputs, reads, log)
         with lock():
-            written = write_all(rendered)
+            written = write_all([(path, data) for path, data, _ in rendered])
             for output in outputs:
                 output.finish(settings.out, written, job)
-            return [path for path in written if path.parent.name != DEPFILE_FOLDER]
+            made = [(path, len(data), name) for path, data, name in rendered if path.parent.name != DEPFILE_FOLDER]
+            for path, size, name in made:
+                log.wrote(path, size, name)
+            return [path for path, _, _ in made]
+
+
+def render(settings: Settings, request: BuildRequest, log: BuildLog | None = None) -> dict[str, bytes]:
+    """The requested outputs' files in memory, {path relative to the output folder: bytes}: validated and
+    rendered as a build does them, but nothing written and no lock taken (the preview's build)."""
+    log = log or BuildLog()
+    outputs = [registry()[name] for name in request.outputs]
+    job = Job(settings, ProjectFiles(settings), request.funders)
+    log.reading(job.files)
+    started = time.monotonic()
+    document, reads = validate(job, outputs)
+    log.checked(time.monotonic() - started, len(job.files.record))
+    return {path.relative_to(settings.out).as_posix(): data
+            for path, data, _ in render_outputs(document, job, outputs, reads, log)
+            if path.parent.name != DEPFILE_FOLDER}
 
 
 def refuse_output_inside_inputs(settings: Settings) -> None:
@@ -69,19 +114,33 @@ def refuse_output_inside_inputs(settings: Settings) -> None:
                               "outputs back; choose a folder outside it", settings.out)
 
 
-def render_outputs(document: m.Document, job: Job, outputs: list[Output],
-                   reads: dict[str, dict[Path, None]]) -> list[tuple[Path, bytes]]:
-    """Every requested output as (target path, bytes), nothing written yet; after them, each output's
-    depfile: the files read for every output (content/, the config) and those read for it alone."""
+def render_outputs(document: m.Document, job: Job, outputs: list[Output], reads: dict[str, dict[Path, None]],
+                   log: BuildLog) -> list[tuple[Path, bytes, str]]:
+    """Every requested output as (target path, bytes, output name), nothing written yet; after them, each
+    output's depfile: the files read for every output (content/, the config) and those read for it alone."""
     out = job.settings.out
     config = [job.settings.content.parent / CONFIG_FILE]
+    steps = [output.steps(document, job) for output in outputs]
+    total, done = sum(steps), 0
     rendered, depfiles = [], []
-    for output in outputs:
+    for output, count in zip(outputs, steps):
+        log.progress(done, total, output.name)
+        finished = [done]
+
+        def advance(label: str, finished=finished, last=done + count - 1) -> None:
+            finished[0] = min(finished[0] + 1, last)
+            log.progress(finished[0], total, label)
+
+        started = time.monotonic()
         with job.files.recording() as own:
-            rendered += [(out / _inside(name, output), data) for name, data in output.render(document, job)]
+            files = output.render(document, dataclasses.replace(job, progress=advance))
+            rendered += [(out / _inside(name, output), data, output.name) for name, data in files]
+        done += count
         inputs = dict.fromkeys([*reads[COMMON], *reads[output.name], *own, *(p for p in config if p.is_file())])
+        log.rendered(output.name, time.monotonic() - started, inputs)
         name, target = make_rule(output, job)
-        depfiles.append((out / DEPFILE_FOLDER / f"{name}.d", depfile(out / target, inputs)))
+        depfiles.append((out / DEPFILE_FOLDER / f"{name}.d", depfile(out / target, inputs), output.name))
+    log.progress(done, total, "writing")
     return rendered + depfiles
 
 

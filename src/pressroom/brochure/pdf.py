@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .. import model as m
-from ..errors import PressroomError, display_path, warn
+from ..errors import PressroomError, warn
 from ..gateway import CMYK_PRESS_PROFILE
 from ..html import render_body
 from ..sandbox import ResourceRefused, html_resource_urls
@@ -238,14 +238,12 @@ def warn_low_resolution_images(rendered) -> None:
             lowest[source] = min(dpi, lowest.get(source, math.inf))
     for source, dpi in lowest.items():
         if dpi < MIN_IMAGE_DPI:
-            warn(f"{_image_name(source)}: prints at {dpi:.0f} dpi, below {MIN_IMAGE_DPI} dpi; "
-                 f"use a larger image for print.")
-
-
-def _image_name(source: str) -> str:
-    """The image as the user named it: a path relative to the working directory, or its URL."""
-    parts = urlsplit(source)
-    return display_path(Path(unquote(parts.path))) if parts.scheme == "file" else source
+            message = f"prints at {dpi:.0f} dpi, below {MIN_IMAGE_DPI} dpi; use a larger image for print."
+            parts = urlsplit(source)
+            if parts.scheme == "file":
+                warn(message, Path(unquote(parts.path)))
+            else:
+                warn(f"{source}: {message}")
 
 
 def _sandboxed_fetcher(weasyprint, job):
@@ -322,5 +320,5 @@ class _weasyprint_errors(logging.Handler):
         if kind is None:
             # WeasyPrint names the line and column, not the file: the stylesheets and HTML of this folder
             for message in self.messages:
-                warn(f"{display_path(self.folder)}: {message}")
+                warn(message, self.folder)
         return False

@@ -43,9 +43,17 @@ class EditionsOutput(ReportOutput):
         for funder in select_funders(document, job.funders):
             plan_report(document, job.files, funder)
 
+    def steps(self, document, job) -> int:
+        """One per edition, and one to lay them all out."""
+        return len(select_funders(document, job.funders)) + 1
+
     def render(self, document, job) -> list[tuple[str, bytes]]:
-        return laid_out({f"{EDITIONS_FOLDER}/{funder['slug']}.docx": render_report(document, job.files, funder)
-                         for funder in select_funders(document, job.funders)}, job.settings)
+        reports = {}
+        for funder in select_funders(document, job.funders):
+            name = f"{EDITIONS_FOLDER}/{funder['slug']}.docx"
+            reports[name] = render_report(document, job.files, funder)
+            job.advance(name)
+        return laid_out(reports, job.settings)
 
     def finish(self, out: Path, written: list[Path], job) -> None:
         """Every edition was built: delete those of funders no longer in funders.yaml."""
@@ -70,6 +78,8 @@ def laid_out(reports: dict[str, bytes], settings) -> list[tuple[str, bytes]]:
     --report-pdf their PDFs beside them (name.pdf)."""
     from .pagination import paginate, to_pdf, reproducible_pdf, warn_unpaginated
 
+    if not reports:  # no funders: nothing to lay out, and no reason to say LibreOffice is missing
+        return []
     names, documents, pdfs = list(reports), list(reports.values()), None
     if not reports:  # no funders: no editions
         return []

@@ -486,8 +486,12 @@ class DocxWriter:
         kind = image.path.suffix[1:].upper() if image.path else "remote"
         if what not in self.state.warned_images:
             self.state.warned_images.add(what)
-            warn(f"{what}: the Word report cannot embed {kind} images; it shows the alt text instead "
-                 "(use a PNG or JPEG for both outputs)")
+            message = (f"the Word report cannot embed {kind} images; it shows the alt text instead "
+                       "(use a PNG or JPEG for both outputs)")
+            if image.path:
+                warn(message, image.path)
+            else:
+                warn(f"{what}: {message}")
         target.append(self.run(f"[{image.alt}]", frozenset({"italic"})))
 
     # finishing ----------------------------------------------------------------

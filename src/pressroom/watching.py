@@ -1,0 +1,139 @@
+"""`pressroom watch`, and the watching that `preview` shares: which edits call for a rebuild.
+
+An edit matters when it touches a file or folder the last build read (the gateway's record of inputs,
+the same record the depfiles hold), when a file is added under content/ or templates/ (a new section, an
+overriding template), or when pressroom.yaml changes. Anything else in those folders (an unused image, an
+editor's swap file) is left alone. Watching uses the operating system's notifications (watchfiles).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import console
+from .errors import PressroomError
+from .gateway import THEME
+from .settings import CONFIG_FILE, Settings
+
+STEP_MS = 50  # a batch of changes is handled once nothing else changed for this long (an editor's save)
+DEBOUNCE_MS = 400  # ... or after this long, however busy the folder is
+WAKE_MS = 200  # how soon the watching is known to have begun
+
+
+class ProjectWatch:
+    """The folders of one project to watch, and the inputs of its last build."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.config = _real(settings.content.parent / CONFIG_FILE)
+        self.added_under = [_real(settings.content), _real(settings.templates)]
+        self.inputs: set[Path] = set()  # empty: before the first build, every change counts
+
+    def folders(self) -> list[Path]:
+        """What to watch: content/, templates/ and the built-in theme where they exist, and pressroom.yaml's
+        folder is covered by watching the file itself."""
+        roots = [self.settings.content, self.settings.templates, THEME]
+        found = [Path(os.path.abspath(root)) for root in roots if root.is_dir()]
+        if self.config.is_file():
+            found.append(self.config)
+        return found
+
+    def shown(self) -> str:
+        """The project's folders and files watched, as the user names them (`content/, pressroom.yaml`)."""
+        theme = Path(os.path.abspath(THEME))
+        return ", ".join(console.display_path(path) + ("/" if path.is_dir() else "")
+                         for path in self.folders() if path != theme)
+
+    def remember(self, record) -> None:
+        """The files and folders the last build read (also when it stopped at a problem)."""
+        self.inputs = {_real(path) for path in record}
+
+    def relevant(self, batch) -> list[Path]:
+        """The paths of a batch of (change, path) that call for a rebuild, in name order."""
+        from watchfiles import Change, DefaultFilter
+
+        wanted = DefaultFilter()  # not editors' swap and backup files, nor .git and the like
+        found = set()
+        for change, name in batch:
+            path = _real(Path(name))
+            added = change == Change.added and wanted(change, name) and \
+                any(path.is_relative_to(folder) for folder in self.added_under)
+            if not self.inputs or path in self.inputs or added or path == self.config:
+                found.add(path)
+        return sorted(found)
+
+    def changes(self) -> Iterator[list[Path]]:
+        """An empty list once the watching has begun (build then: an edit made meanwhile is not missed),
+        then each batch of edits that calls for a rebuild, as it happens (until Ctrl-C)."""
+        import watchfiles
+
+        started = False
+        for batch in watchfiles.watch(*self.folders(), debounce=DEBOUNCE_MS, step=STEP_MS, rust_timeout=WAKE_MS,
+                                      yield_on_timeout=True):
+            relevant = self.relevant(batch) if started else []
+            if relevant or not started:
+                started = True
+                yield relevant
+
+
+def _real(path: Path) -> Path:
+    """An absolute path with its links resolved, as the events for it name it (the theme may be a link)."""
+    return Path(os.path.realpath(path))
+
+
+def describe(changed: list[Path]) -> str:
+    """`content/a.md changed`, `content/a.md and 2 more changed`."""
+    if not changed:
+        return "first build"
+    first = console.display_path(changed[0])
+    return f"{first} changed" if len(changed) == 1 else f"{first} and {len(changed) - 1} more changed"
+
+
+def affected(outputs: list[str], inputs: dict[str, set[Path]], changed: list[Path], watch: ProjectWatch) -> list[str]:
+    """The outputs to rebuild: those that read a changed file; all of them after an added file, a
+    failed build, or when none has been built yet."""
+    if any(path not in watch.inputs for path in changed) or any(name not in inputs for name in outputs):
+        return outputs
+    return [name for name in outputs if any(path in inputs[name] for path in changed)] or outputs
+
+
+def watch_and_build(load_settings: Callable[[], Settings], outputs: list[str], funders: tuple[str, ...]) -> None:
+    """Build the outputs, then rebuild those an edit touches, until Ctrl-C; one line per build: what
+    changed, what was written and how long it took. A problem is reported and the watching goes on."""
+    from .pipeline import BuildRequest, build
+
+    settings = load_settings()
+    watch = ProjectWatch(settings)
+    inputs: dict[str, set[Path]] = {}
+
+    def rebuild(changed: list[Path]) -> None:
+        names = affected(outputs, inputs, changed, watch)
+        report = console.BuildReport(files_shown=False)
+        started = time.monotonic()
+        try:
+            with console.Progress() as progress:
+                report.progress_line = progress
+                written = build(load_settings(), BuildRequest(tuple(names), funders), report)
+        except PressroomError as error:
+            error.show()
+            console.info(f"{describe(changed)}: {error.summary}; the outputs are as they were")
+            for name in names:
+                inputs.pop(name, None)
+        else:
+            for name in names:
+                inputs[name] = {_real(path) for path in report.inputs.get(name, ())}
+            console.info(f"{describe(changed)}: rebuilt {', '.join(names)} ({len(written)} "
+                         f"file{'s' if len(written) != 1 else ''}) in {time.monotonic() - started:.2f} s")
+        finally:  # what this build read, and what the outputs it did not rebuild read last time
+            watch.remember([*report.record, *(path for paths in inputs.values() for path in paths)])
+
+    try:
+        for changed in watch.changes():
+            if not changed:
+                console.info(f"watching {watch.shown()} (Ctrl-C to stop)")
+            rebuild(changed)
+    except KeyboardInterrupt:
+        console.info("stopped")

@@ -1,0 +1,67 @@
+"""`pressroom watch`: a build, then a rebuild of what each edit touches, one line each, through errors."""
+
+from __future__ import annotations
+
+import re
+
+from pypdf import PdfReader
+
+from background import Background
+
+REBUILT = r"^{what} changed: rebuilt {outputs} \((\d+) files?\) in (\d+\.\d\d) s$"
+
+
+def pdf_text(path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_an_edit_rebuilds_the_brochure_with_one_line_and_an_error_does_not_stop_it(project):
+    pdf = project.out / "brochure.pdf"
+    with Background(["watch", "brochure"], project.root) as watch:
+        watch.expect("watching content/, templates/")
+        assert re.match(r"^first build: rebuilt brochure \(1 file\) in \d+\.\d\d s$", watch.expect("first build"))
+        before = pdf.read_bytes()
+        mtime = pdf.stat().st_mtime_ns
+
+        project.write("content/sections/01-first.md", "---\ntitle: First Section\n---\nA paragraph edited live.\n")
+        line = watch.expect("changed")
+        assert re.match(REBUILT.format(what=re.escape("content/sections/01-first.md"), outputs="brochure"), line), line
+        assert pdf.stat().st_mtime_ns != mtime and pdf.read_bytes() != before
+        assert "A paragraph edited live." in pdf_text(pdf)
+
+        good = pdf.read_bytes()
+        project.write("content/sections/01-first.md", "---\ntitel: First Section\n---\nBroken.\n")
+        assert watch.expect("Error:") == "Error: content/sections/01-first.md:2: title: required field is missing"
+        assert watch.expect("changed") == ("content/sections/01-first.md changed: 2 errors in content/; the outputs "
+                                           "are as they were")
+        assert pdf.read_bytes() == good
+
+        project.write("content/sections/01-first.md", "---\ntitle: First Section\n---\nMended.\n")
+        assert re.match(REBUILT.format(what=".*", outputs="brochure"), watch.expect("changed"))
+        assert "Mended." in pdf_text(pdf)
+
+        code, seconds = watch.interrupt(timeout=5)
+        assert code == 0 and seconds < 2 and watch.rest() == ["stopped"]
+
+
+def test_an_edit_rebuilds_only_the_outputs_that_read_it_and_a_new_file_rebuilds_all(project):
+    outputs = ["brochure", "report", "reports", "web"]
+    notes = project.write("content/notes.txt", "not read by any output")
+    with Background(["watch"], project.root) as watch:
+        watch.expect(f"first build: rebuilt {', '.join(outputs)}", timeout=120)
+        report = (project.out / "report.docx").stat().st_mtime_ns
+
+        stylesheet = project.templates / "web" / "web.css"
+        stylesheet.write_text(stylesheet.read_text() + "\n/* edited */\n")
+        line = watch.expect("changed")
+        assert re.match(REBUILT.format(what=re.escape("templates/web/web.css"), outputs="web"), line), line
+        assert "/* edited */" in (project.out / "web" / "web.css").read_text()
+        assert (project.out / "report.docx").stat().st_mtime_ns == report
+
+        notes.write_text("still not read by any output")  # an edit to no output's input: no rebuild
+        project.write("content/sections/03-third.md", "---\ntitle: Third Section\n---\nNew.\n")
+        line = watch.expect("changed", timeout=120)
+        assert re.match(REBUILT.format(what=re.escape("content/sections/03-third.md"), outputs=", ".join(outputs)),
+                        line), line
+        assert "Third Section" in pdf_text(project.out / "brochure.pdf")
+        assert watch.interrupt(timeout=5)[0] == 0
