@@ -146,7 +146,8 @@ class Formats:
         """A number with the language's separators (pattern "00" pads to two digits: 01, 02)."""
         from babel.numbers import format_decimal
 
-        return format_decimal(value, pattern, locale=self.locale, numbering_system=self.numbering)
+        # Babel's numbering system gives the separators (٬ ٫); the digits themselves are translated
+        return self._digits(format_decimal(value, pattern, locale=self.locale, numbering_system=self.numbering))
 
     def amount(self, value) -> str:
         """A sum with thousands separators: whole sums without decimals, others with at least two (and
