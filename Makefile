@@ -23,9 +23,9 @@ SOURCES   := $(shell find src -name '*.py' -not -path '*/theme/*') pyproject.tom
 INPUTS    := $(SOURCES) $(INSTALLED) $(wildcard pressroom.yaml)
 
 .DEFAULT_GOAL := all
-.PHONY: all brochure leaflet report reports web check preview test bench clean help system-deps test-deps reference-doc docs-images
+.PHONY: all brochure leaflet report reports web arabic check preview test bench clean help system-deps test-deps reference-doc docs-images
 
-all: brochure leaflet report reports web ## Build every output into build/
+all: brochure leaflet report reports web arabic ## Build every output into build/ (the Arabic edition into build/ar/)
 
 brochure: $(OUT)/brochure.pdf ## Build build/brochure.pdf
 leaflet: $(OUT)/leaflet.pdf ## Build build/leaflet.pdf, the brochure as a tri-fold leaflet
@@ -50,8 +50,33 @@ $(OUT)/reports/.built: $(INPUTS)
 $(OUT)/web/index.html: $(INPUTS)
 	$(PRESSROOM) build web --out $(OUT)
 
+# The Arabic edition: content-ar/ (a draft translation of content/), every output in build/ar/, with its own
+# depfiles in build/ar/.deps/. A copy of the project without content-ar/ builds no Arabic edition.
+AR_CONTENT := $(wildcard content-ar)
+AR_OUT     := $(OUT)/ar
+AR_BUILD    = $(PRESSROOM) build $(1) --content $(AR_CONTENT) --out $(AR_OUT)
+
+arabic: $(if $(AR_CONTENT),$(AR_OUT)/brochure.pdf $(AR_OUT)/leaflet.pdf $(AR_OUT)/report.docx $(AR_OUT)/reports/.built $(AR_OUT)/web/index.html) ## Build the Arabic edition (content-ar/) into build/ar/
+
+$(AR_OUT)/brochure.pdf: $(INPUTS)
+	$(call AR_BUILD,brochure --layout booklet)
+
+$(AR_OUT)/leaflet.pdf: $(INPUTS)
+	$(call AR_BUILD,brochure --layout trifold --impose none)
+
+$(AR_OUT)/report.docx: $(INPUTS)
+	$(call AR_BUILD,report)
+
+$(AR_OUT)/reports/.built: $(INPUTS)
+	$(call AR_BUILD,reports)
+	@touch $@
+
+$(AR_OUT)/web/index.html: $(INPUTS)
+	$(call AR_BUILD,web)
+
 # What each output was made from, as its last build recorded it (absent before the first build).
 -include $(wildcard $(OUT)/.deps/*.d)
+-include $(wildcard $(AR_OUT)/.deps/*.d)
 
 check: $(INSTALLED) ## Validate content and templates without writing anything
 	$(PRESSROOM) check

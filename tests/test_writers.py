@@ -34,7 +34,7 @@ def test_html_has_every_construct_and_escapes_raw_html(document, project):
                      '<h2 id="a-sub-heading">', "<blockquote>", '<ol start="3" style="counter-reset: list-item 2">', "<ul>",
                      '<pre><code class="language-python">', '<th style="text-align: left">Left</th>',
                      '<td style="text-align: right">cell b</td>', "<hr>", "&lt;b&gt;raw html&lt;/b&gt;",
-                     '<a href="#a-sub-heading">', 'role="doc-noteref"', '<html lang="en" dir="ltr">'):
+                     '<a href="#a-sub-heading" data-page="page">', 'role="doc-noteref"', '<html lang="en" dir="ltr">'):
         assert fragment in html
 
 

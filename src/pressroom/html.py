@@ -134,7 +134,9 @@ class HtmlWriter:
             return f"<code>{escape(node.text)}</code>"
         if isinstance(node, m.Link):
             title = f' title="{escape(node.title)}"' if node.title else ""
-            return f'<a href="{escape(node.url)}"{title}>{self.inlines(node.children)}</a>'
+            # the brochure prints the page of an internal link after it, in the document's words
+            page = (f' data-page="{escape(self.words["page"])}"' if self.css_numbers and node.is_internal else "")
+            return f'<a href="{escape(node.url)}"{title}{page}>{self.inlines(node.children)}</a>'
         if isinstance(node, m.Image):
             src = self.image_src(node)
             title = f' title="{escape(node.title)}"' if node.title else ""
@@ -147,6 +149,9 @@ class HtmlWriter:
             return node.html
         if isinstance(node, m.CrossRef):
             return self.cross_reference(node)
+        if isinstance(node, m.Span):  # its own language and direction; `dir` isolates it (as <bdi> does)
+            return f'<span lang="{escape(node.lang)}" dir="{node.direction}">{self.inlines(node.children)}</span>'
+
         if isinstance(node, m.FootnoteRef):
             n = node.number
             return f'<a class="footnote-ref" href="#{self.prefix}fn{n}" role="doc-noteref"><sup>{n}</sup></a>'
@@ -163,6 +168,35 @@ class HtmlWriter:
                     f'data-page="{escape(self.words["page"])}"></a>')
         number = label.number if label else "?"
         return f'<a class="xref" href="{href}">{escape(self.words[kind])} {number}</a>'
+
+
+def language_attributes(lang: str, around: str) -> Markup:
+    """` lang="en" dir="ltr"` for an element in language `lang` inside text in language `around`; nothing
+    when they are the same (or `lang` is "": the language around)."""
+    if not lang or lang.lower() == around.lower():
+        return Markup("")
+    return Markup(f' lang="{escape(lang)}" dir="{m.direction(lang)}"')
+
+
+def text_direction(text: str) -> str:
+    """"rtl" or "ltr" by the first letter of `text` with a strong direction (HTML's dir="auto", which the
+    PDF renderer does not know); "ltr" for text with none."""
+    import unicodedata
+
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def direction_attribute(text: str, around: str) -> Markup:
+    """` dir="ltr"` for `text` that runs the other way from the language `around` it (by its first strong
+    letter), so its punctuation stays with it; nothing when it runs the same way."""
+    own = text_direction(text)
+    return Markup(f' dir="{own}"') if own != m.direction(around) else Markup("")
 
 
 def _file_uri(image: m.Image) -> str:

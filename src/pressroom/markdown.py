@@ -26,6 +26,7 @@ ResolveImage = Callable[[str, str, str, int | None], "m.Image | m.Chart"]
 TABLE_CAPTION_PREFIXES = ("Table:", ":")
 CAPTION_IDENTIFIER = re.compile(r"\s*\{#(?P<id>[A-Za-z][\w.:-]*)\}\s*$")
 IDENTIFIER = re.compile(r"^[A-Za-z][\w.:-]*$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # as schema.LanguageTag
 
 MAX_NESTING = 40  # markdown-it's own default is 100; each list counts twice (list and item)
 MAX_INLINE_NESTING = 20  # emphasis inside links inside emphasis...: no real text comes near this
@@ -48,8 +49,9 @@ def make_parser(allow_raw_html: bool = False) -> MarkdownIt:
     """CommonMark plus tables and footnotes; raw HTML is text unless the project allows it."""
     parser = MarkdownIt("commonmark", {"html": allow_raw_html, "maxNesting": MAX_NESTING})
     parser.enable("table").use(footnote_plugin)
-    # `![alt](src "caption"){#fig-id}`: attributes only after images, so braces elsewhere stay text
-    parser.use(attrs_plugin, after=("image",))
+    # `![alt](src "caption"){#fig-id}`: attributes only after images, so braces elsewhere stay text; and
+    # spans of text in another language, `[Precision Medicine]{lang=en}` (a `[...]` right before `{`)
+    parser.use(attrs_plugin, after=("image",), spans=True)
     # markdown-it drops javascript:, file: and other targets it distrusts, leaving the Markdown as text; keep
     # every target, so the reader's checks refuse them with their line instead.
     parser.validateLink = lambda url: True
@@ -335,6 +337,8 @@ class BodyReader:
                                             "like ![alt](../data/chart.yaml \"Caption\"){#fig-id}"))
                 return m.Text(alt)
             return resolved
+        if kind == "span":
+            return self._span(node)
         if kind == "html_inline":
             self.raw_html.append((node.content, self.current_line))
             return m.RawHtml(node.content)
@@ -345,6 +349,19 @@ class BodyReader:
         if kind == "footnote_anchor":
             return None  # the back-link arrow; writers make their own
         raise ValueError(f"unsupported Markdown inline: {kind}")
+
+    def _span(self, node: SyntaxTreeNode) -> m.Inline:
+        """`[words]{lang=en}`: the words in another language. A span with no language, or with anything
+        else in its braces, is a problem (the writers would have nothing to do with it)."""
+        children = tuple(self._inlines(node.children))
+        lang = str(node.attrs.get("lang", "") or "")
+        others = sorted(name for name in node.attrs if name != "lang") + sorted(node.meta.get("insecure_attrs", {}))
+        if not lang or others or not LANGUAGE_TAG.match(lang):
+            what = (f"'{lang}' is not a language tag (like en, ar or fr-CA)" if lang and not others
+                    else "only a language is understood in the braces after [words]")
+            self.limit_problems.append((self.current_line, f"span: {what}; write [words]{{lang=en}}"))
+            return m.Span(children, "und")  # the build stops at the problem; "und": undetermined
+        return m.Span(children, lang)
 
     def unique_anchor(self, text: str) -> str:
         base = slugify(text)
@@ -394,7 +411,7 @@ def plain_text(inlines) -> str:
     for node in inlines:
         if isinstance(node, (m.Text, m.Code)):
             parts.append(node.text)
-        elif isinstance(node, (m.Emph, m.Strong, m.Link)):
+        elif isinstance(node, (m.Emph, m.Strong, m.Link, m.Span)):
             parts.append(plain_text(node.children))
         elif isinstance(node, (m.SoftBreak, m.LineBreak)):
             parts.append(" ")

@@ -89,7 +89,21 @@ class CrossRef:
     target: str
 
 
-Inline = Union[Text, Emph, Strong, Code, Link, Image, LineBreak, SoftBreak, RawHtml, FootnoteRef, CrossRef]
+@dataclass(frozen=True)
+class Span:
+    """Text in another language than the text around it (`[Precision Medicine]{lang=en}` in Markdown):
+    writers mark its language and keep it in its own writing direction (`direction`), so an English
+    phrase in Arabic text keeps its punctuation with it."""
+
+    children: tuple[Inline, ...]
+    lang: str
+
+    @property
+    def direction(self) -> str:
+        return direction(self.lang)
+
+
+Inline = Union[Text, Emph, Strong, Code, Link, Image, LineBreak, SoftBreak, RawHtml, FootnoteRef, CrossRef, Span]
 
 # Block nodes ----------------------------------------------------------------
 
@@ -232,14 +246,20 @@ class Metadata:
     summary: str = ""
     keywords: tuple[str, ...] = ()
     cover_image: Image | None = None
+    translation_status: str = ""  # "draft": a translation awaiting review, which every output says
 
     @property
     def direction(self) -> str:
         """Writing direction for the document language: "rtl" or "ltr"."""
-        return "rtl" if self.lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+        return direction(self.lang)
 
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
+
+
+def direction(lang: str) -> str:
+    """The writing direction of language tag `lang`: "rtl" or "ltr"."""
+    return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
 @dataclass(frozen=True)
@@ -252,6 +272,7 @@ class Section:
     body: Body
     summary: str = ""
     pull_quote: str = ""
+    lang: str = ""  # a section in another language than the document's; "" for the document's own
 
 
 @dataclass(frozen=True)

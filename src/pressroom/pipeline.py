@@ -16,8 +16,9 @@ from pathlib import Path
 
 from . import model as m
 from .content import ContentReader
-from .errors import InterruptedAfterWriting, OutputError, Problems, display_path
+from .errors import InterruptedAfterWriting, OutputError, Problems, display_path, warn
 from .gateway import DEPFILE_FOLDER, ProjectFiles, depfile
+from .labels import translation_warning
 from .outputs import ALL, Job, Output, make_rule, registry, requested
 from .settings import CONFIG_FILE, Settings
 from .templates import check_templates
@@ -167,6 +168,9 @@ def validate(job: Job, outputs: list[Output] | None = None) -> tuple[m.Document,
             check_templates(job.files, problems, {output.template_folder}, shared=False)
             output.check(document, job, problems)
     problems.raise_if_any(_folders_named(problems, job.settings))
+    untranslated = translation_warning(document.meta.lang)
+    if untranslated:
+        warn(untranslated)
     return document, reads
 
 

@@ -90,6 +90,7 @@ class IndexFrontMatter(Strict):
     keywords: list[RequiredText] = []
     cover_image: Text = ""
     cover_image_alt: Text = ""
+    translation_status: typing.Literal["draft", "reviewed"] | None = None
 
 
 class SectionFrontMatter(Strict):
@@ -97,6 +98,7 @@ class SectionFrontMatter(Strict):
     slug: Slug | None = None
     summary: Text = ""
     pull_quote: Text = ""
+    lang: LanguageTag | None = None
 
 
 class Institution(Strict):

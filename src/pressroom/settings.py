@@ -18,6 +18,7 @@ PAPER_SIZES = ("A4", "Letter", "A5")
 PDF_VARIANTS = ("plain", "pdf/ua-1", "pdf/a-3b", "pdf/x-4")
 IMPOSITIONS = ("none", "booklet")
 LAYOUTS = ("booklet", "trifold")
+DIGITS = ("latin", "arabic-indic")  # as labels.DIGITS, which formats them
 TRIFOLD_PAPERS = ("A4", "Letter")  # a leaflet is one sheet, landscape, folded in three
 BUILD, CHECK = "build", "check"
 
@@ -58,6 +59,11 @@ class Settings:
                                "laid out by LibreOffice.", "--report-pdf")
     report_page_numbers: bool = setting(True, "Lay the report out with LibreOffice (when installed) to write the "
                                         "page numbers of its contents lists.")
+    digits: str = setting("latin", "Digits of dates, numbers and sums in Arabic-script documents: latin (0123) or "
+                          "arabic-indic (٠١٢٣).", "--digits", choices=DIGITS, commands=(BUILD, CHECK))
+    allow_missing_glyphs: bool = setting(False, "Warn, instead of stopping, when a character of the content or the "
+                                         "fixed words is in none of the brochure's fonts.", "--allow-missing-glyphs",
+                                         commands=(BUILD, CHECK))
     allow_raw_html: bool = setting(False, "Render raw HTML written in Markdown (the brochure and web edition).")
     allow_remote_resources: bool = setting(False, "Let the brochure load images and stylesheets over the network.")
     max_file_bytes: int = setting(2_000_000, "Largest Markdown or YAML file read from content/.", positive=True)

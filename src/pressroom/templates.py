@@ -6,8 +6,11 @@ import sys
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from .errors import PressroomError, display_path, unreadable_text
+from .html import direction_attribute, language_attributes
+from .labels import Formats, Messages
 from .sandbox import css_urls, html_resource_urls
 
 TEMPLATE_SUFFIXES = (".css", ".j2", ".html", ".htm", ".svg")
@@ -27,10 +30,19 @@ class _Undefined(jinja2.StrictUndefined):
         return super()._undefined_message
 
 
-def make_environment(files, folder: str, autoescape: bool) -> jinja2.Environment:
+def make_environment(files, folder: str, autoescape: bool, lang: str = "en",
+                     digits: str = "latin") -> jinja2.Environment:
     """An environment loading the templates of `folder` ("brochure") through the gateway `files`;
-    undefined names are errors, not blanks."""
-    return jinja2.Environment(
+    undefined names are errors, not blanks.
+
+    Every template has the document's words and formats for language `lang`: `t("contents")`, with
+    placeholders `t("page_x_of_y", page=1, pages=9)` (in HTML the message is escaped and the values are
+    escaped unless they are markup already), and the filters `month_year`, `full_date`, `number` (with
+    an optional Babel pattern: `loop.index | number("00")`) and `money` (`amount | money("EUR")`), in the
+    digits the `digits` setting asks for. HTML templates also have `section_lang(section)` (the lang and
+    dir attributes of a section in another language) and `own_dir(text)` (a dir attribute for text that
+    runs the other way from the document, as an English pull quote on an Arabic page)."""
+    environment = jinja2.Environment(
         loader=files.jinja_loader(folder),
         undefined=_Undefined,
         autoescape=autoescape,
@@ -38,6 +50,21 @@ def make_environment(files, folder: str, autoescape: bool) -> jinja2.Environment
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    messages, formats = Messages(lang), Formats(lang, digits)
+    if autoescape:
+        def translate(key: str, **values) -> Markup:
+            return Markup(escape(messages(key))).format(**values)
+    else:
+        translate = messages
+    environment.globals["t"] = translate
+    if autoescape:  # HTML: a section in another language, text whose direction is its own
+        environment.globals["section_lang"] = lambda section: language_attributes(section.lang, lang)
+        environment.globals["own_dir"] = lambda text: direction_attribute(text, lang)
+    environment.filters["month_year"] = formats.month_year
+    environment.filters["full_date"] = formats.full_date
+    environment.filters["number"] = formats.number
+    environment.filters["money"] = lambda amount, currency="": formats.money(amount, currency, messages)
+    return environment
 
 
 def check_templates(files, problems, folders: set[str] | None = None, shared: bool = True) -> None:

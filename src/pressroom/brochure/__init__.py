@@ -19,6 +19,12 @@ class BrochureOutput(BaseOutput):
             return "leaflet", LEAFLET
         return self.name, self.make_target
 
+    def check(self, document, job, problems) -> None:
+        """Every character to print is in one of the theme's fonts (see glyphs.py)."""
+        from .glyphs import check_glyphs
+
+        check_glyphs(document, job, problems)
+
     def rehearse(self, document, job) -> None:
         """The booklet's HTML is checked without laying it out; the leaflet, two pages, is laid out, so
         `pressroom check` finds text that does not fit its panels."""

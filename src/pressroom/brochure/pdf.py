@@ -52,7 +52,8 @@ def render_brochure_html(document: m.Document, job, padding_pages: int = 0, sett
     job's): the booklet's template or the leaflet's, as the layout setting says. `fit` is what the leaflet
     shortens to fit its panels."""
     settings = settings or job.settings
-    environment = make_environment(job.files, "brochure", autoescape=True)
+    environment = make_environment(job.files, "brochure", autoescape=True, lang=document.meta.lang,
+                                   digits=settings.digits)
     environment.filters["body_html"] = functools.partial(render_body, labels=document.labels,
                                                          lang=document.meta.lang, css_numbers=True)
     press = settings.pdf_variant in PRESS_VARIANTS

@@ -112,7 +112,8 @@ class ContentReader:
                                          front.line("cover_image"))
         meta = m.Metadata(title=values.title, subtitle=values.subtitle, organisation=values.organisation,
                           date=values.date, lang=values.lang, summary=values.summary,
-                          keywords=tuple(values.keywords), cover_image=cover)
+                          keywords=tuple(values.keywords), cover_image=cover,
+                          translation_status=values.translation_status or "")
         return meta, body
 
     def read_sections(self) -> list[m.Section]:
@@ -164,7 +165,7 @@ class ContentReader:
         if values is None:
             return None, slug_line
         return m.Section(slug=slug, title=values.title, path=path, body=body,
-                         summary=values.summary, pull_quote=values.pull_quote), slug_line
+                         summary=values.summary, pull_quote=values.pull_quote, lang=values.lang or ""), slug_line
 
     def read_data_files(self) -> dict:
         folder = self.root / "data"

@@ -451,6 +451,8 @@ class DocxWriter:
                 self.footnote(env, node.number, target, formats)
             elif isinstance(node, m.CrossRef):
                 self.cross_reference(node, target, formats)
+            elif isinstance(node, m.Span):
+                self.inlines(env, p, node.children, formats, target, text_style)
             else:
                 raise TypeError(f"no DOCX rule for {type(node).__name__}")
 
@@ -567,9 +569,9 @@ class DocxWriter:
         p.append(self.run(self.document.meta.title))
         header.append(p)
         p = self._p("Footer")
-        p.append(self.run("Page "))
+        p.append(self.run(self.words["page_x_of_y"].partition("{page}")[0]))
         x.add_field(p, "PAGE", [self.run("1")])
-        p.append(self.run(" of "))
+        p.append(self.run(self.words["page_x_of_y"].partition("{page}")[2].partition("{pages}")[0]))
         x.add_field(p, "NUMPAGES", [self.run("1")])
         footer.append(p)
 

@@ -8,7 +8,6 @@ block points at the already-parsed Section; only the template's own short `text`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from .. import model as m
 from ..errors import PressroomError
+from ..labels import Formats
 from ..markdown import BodyReader, make_parser
 from ..schema import Strict, Text, control_character_problem, describe_error
 from ..templates import make_environment, render_template
@@ -113,12 +113,12 @@ BLOCK_SCHEMAS = {"cover": CoverSpec, "toc": TocSpec, "list_of_figures": ListSpec
 
 def plan_report(document: m.Document, files, funder: dict | None = None) -> list[ReportBlock]:
     """Render the report template for one edition (general when `funder` is None) into blocks; `files`
-    is the gateway the template is read through."""
-    environment = make_environment(files, "report", autoescape=False)
+    is the gateway the template is read through (and its settings choose the digits)."""
+    environment = make_environment(files, "report", autoescape=False, lang=document.meta.lang,
+                                   digits=files.settings.digits)
     # `| tojson` writes YAML-safe strings; ensure_ascii would split emoji into surrogate escapes that YAML
     # reads back as two broken halves.
     environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    environment.filters["money"] = format_amount
     line_map: list[int] = []
     text = render_template(environment, TEMPLATE, line_map, document=document, meta=document.meta,
                            sections=document.sections, data=document.data, funder=funder)
@@ -135,14 +135,10 @@ def plan_report(document: m.Document, files, funder: dict | None = None) -> list
     return [planner.block(item, index) for index, item in enumerate(items)]
 
 
-def format_amount(amount) -> str:
-    """A sum with thousands separators: whole numbers without decimals, others with at least two
-    (and three where given, as dinars and rials have)."""
-    amount = Decimal(amount)
-    if amount == amount.to_integral_value():
-        return f"{amount:,.0f}"
-    places = max(2, -amount.normalize().as_tuple().exponent)
-    return f"{amount:,.{places}f}"
+def format_amount(amount, lang: str = "en", digits: str = "latin") -> str:
+    """A sum with the language's thousands separators: whole numbers without decimals, others with at
+    least two (and three where given, as dinars and rials have). The template's `money` filter."""
+    return Formats(lang, digits).amount(amount)
 
 
 class _Planner:

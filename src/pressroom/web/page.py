@@ -32,8 +32,6 @@ TEMPLATE = "index.html.j2"
 STYLESHEET = "web.css"
 ASSETS = "assets"
 HASH_LENGTH = 8
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # not strftime: its month names follow the locale of the machine
 PART_IDS = ("main", "contents-title", "introduction", "institutions", "key-terms", "how-to-help", "contact")
 
 
@@ -77,15 +75,16 @@ class WebPage:
 
     def render(self) -> str:
         document, meta = self.document, self.document.meta
-        environment = make_environment(self.job.files, FOLDER, autoescape=True)
+        environment = make_environment(self.job.files, FOLDER, autoescape=True, lang=meta.lang,
+                                       digits=self.job.settings.digits)
         environment.filters["body_html"] = self.body_html
-        environment.filters["month_year"] = month_year
         data = document.data
         sections = list(document.sections)
         slugs = [section.slug for section in sections]
         glossary = list(data.get("glossary") or [])
         cover = self.cover(meta.cover_image)
-        english = meta.lang.split("-")[0].lower() == "en"  # the language of the template's own words
+        # Templates written before the message catalogue hold English words: these mark them as English.
+        english = meta.lang.split("-")[0].lower() == "en"
         return render_template(
             environment, TEMPLATE, document=document, meta=meta, sections=sections, data=data,
             settings=self.job.settings,
@@ -196,11 +195,6 @@ def asset_name(path: Path, data: bytes) -> str:
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", path.stem).strip("-") or "image"
     suffix = re.sub(r"[^A-Za-z0-9.]+", "", path.suffix).lower()
     return f"{stem}-{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{suffix}"
-
-
-def month_year(date) -> str:
-    """`November 2026`, the same on every machine."""
-    return f"{MONTHS[date.month - 1]} {date.year}"
 
 
 def part_ids(document: m.Document) -> dict[str, str]:
