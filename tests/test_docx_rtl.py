@@ -96,7 +96,7 @@ def test_arabic_runs_are_rtl_with_complex_script_bold_and_italic_and_latin_runs_
 def test_the_english_section_stays_left_to_right_inside_the_arabic_document(arabic):
     _, report = arabic
     english = paragraph(report, "An English paragraph")
-    assert bidi(english) in (None, "1")  # a section's own language comes with the language issue's sections
+    assert bidi(english) in (None, "1")  # no lang given: the section is in the document's language
     assert english.runs[0]._r.find(qn("w:rPr") + "/" + qn("w:rtl")) is None
 
 
@@ -161,3 +161,18 @@ def test_libreoffice_lays_the_arabic_out_right_aligned_and_pandoc_reads_it_in_lo
         plain = subprocess.run(["pandoc", project.out / "report.docx", "-t", "plain"], capture_output=True,
                                text=True, check=True).stdout
         assert ARABIC_SENTENCE.rstrip(".") in " ".join(plain.split())
+
+
+def test_a_span_in_another_language_and_a_section_in_english_keep_their_direction(tmp_path):
+    project = arabic_project(tmp_path)
+    project.write("content/sections/01-a.md", "---\ntitle: العلاجات\n---\nيستخدم الباحثون [Precision Medicine]{lang=en} "
+                                              "اليوم.\n")
+    project.write("content/sections/02-b.md", "---\ntitle: English Section\nlang: en\n---\nAn English paragraph.\n")
+    result = CliRunner().invoke(cli, ["build", "report", *project.args(), "--out", str(project.out)])
+    assert result.exit_code == 0, result.output
+    report = docx.Document(str(project.out / "report.docx"))
+    span = next(r for r in paragraph(report, "يستخدم").runs if r.text == "Precision Medicine")
+    assert span._r.rPr.find(qn("w:lang")).get(qn("w:val")) == "en"
+    assert span._r.rPr.find(qn("w:rtl")) is None
+    english = paragraph(report, "An English paragraph")
+    assert bidi(english) == "0"  # marked left to right inside the right-to-left document

@@ -452,9 +452,19 @@ class DocxWriter:
             elif isinstance(node, m.CrossRef):
                 self.cross_reference(node, target, formats)
             elif isinstance(node, m.Span):
-                self.inlines(env, p, node.children, formats, target, text_style)
+                self.span(env, p, node, formats, target, text_style)
             else:
                 raise TypeError(f"no DOCX rule for {type(node).__name__}")
+
+    def span(self, env: WriterEnv, p, span: m.Span, formats: frozenset, target, text_style) -> None:
+        """Words in another language: their runs say which (`w:lang`, for proofing and fonts); their
+        direction follows from their script when the document is finished."""
+        target = p if target is None else target
+        before = len(target)
+        self.inlines(env, p, span.children, formats, target, text_style)
+        for run in list(target)[before:]:
+            if run.tag == x.qn("w:r"):
+                x.set_run_language(run, span.lang)
 
     def cross_reference(self, node: m.CrossRef, target, formats: frozenset) -> None:
         """A REF field to the caption's bookmark, its result the label ("Figure 2") as written now."""

@@ -729,6 +729,18 @@ def direction_pieces(text: str, rtl_paragraph: bool) -> list[tuple[bool, str]]:
     return pieces
 
 
+def set_run_language(run, lang: str) -> None:
+    """The run's language: `w:lang w:val`, and `w:bidi` too for a right-to-left one."""
+    rPr = run.get_or_add_rPr()
+    lang_element = rPr.find(qn("w:lang"))
+    if lang_element is None:
+        lang_element = element("w:lang")
+        rPr.insert_element_before(lang_element, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    lang_element.set(qn("w:val"), lang)
+    if lang.split("-")[0].lower() in BIDI_LANGUAGE_IDS:
+        lang_element.set(qn("w:bidi"), BIDI_LANGUAGE_IDS[lang.split("-")[0].lower()] if "-" not in lang else lang)
+
+
 def set_run_rtl(run) -> None:
     rPr = run.get_or_add_rPr()
     if rPr.find(qn("w:rtl")) is not None:
