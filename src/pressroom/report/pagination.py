@@ -15,7 +15,9 @@ import functools
 import hashlib
 import io
 import json
+import os
 import re
+import signal
 import shutil
 import subprocess
 import tempfile
@@ -84,10 +86,7 @@ def to_pdf(reports: list[bytes]) -> list[bytes]:
         command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
                    "--convert-to", f"pdf:writer_pdf_Export:{options}", "--outdir", str(work / "pdf"),
                    *map(str, names)]
-        try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
-        except (OSError, subprocess.SubprocessError) as error:
-            raise PressroomError(f"LibreOffice could not lay out the report: {error}") from None
+        run_libreoffice(command)
         pdfs = []
         for name in names:
             pdf = work / "pdf" / f"{name.stem}.pdf"
@@ -96,6 +95,24 @@ def to_pdf(reports: list[bytes]) -> list[bytes]:
                                      f"'{program} --headless --convert-to pdf' on it to see why")
             pdfs.append(pdf.read_bytes())
         return pdfs
+
+
+def run_libreoffice(command: list[str]) -> None:
+    """Run LibreOffice in a process group of its own, so that on a timeout or Ctrl-C the program it
+    starts (soffice.bin, behind a launcher) ends too."""
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+    except OSError as error:
+        raise PressroomError(f"LibreOffice could not be started: {error}") from None
+    try:
+        process.wait(timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise PressroomError(f"LibreOffice took more than {TIMEOUT_SECONDS} s to lay out the report") from None
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def bookmark_pages(pdf: bytes) -> dict[str, int]:
