@@ -352,3 +352,20 @@ def test_funder_editions_keep_their_last_part_together(tmp_path):
         last = subprocess.run(["pdftotext", "-f", str(count), "-l", str(count), pdf, "-"], capture_output=True,
                               text=True).stdout
         assert "Your support" in last and "Sample funder" in last, pdf.name
+
+
+def test_a_charts_notes_are_in_the_documents_language(tmp_path):
+    import base64
+
+    project = numbered_project(tmp_path)
+    project.write("content/index.md", "---\ntitle: Essai\nlang: fr\n---\nIntroduction.\n")
+    project.write("content/data/sessions.yaml", CHART + "  source: Registre d'exemple\n")
+    build(project, "report")
+    build(project, "web")
+    html = (project.out / "web" / "index.html").read_text()
+    svg = base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html)[1]).decode()
+    assert "Données d’exemple : les chiffres sont inventés." in svg and "Source : " not in svg
+    assert "Source: Registre d&apos;exemple" in svg or "Source: Registre d'exemple" in svg
+    package = zipfile.ZipFile(project.out / "report.docx")
+    chart = package.read(next(n for n in package.namelist() if n.startswith("word/charts/chart"))).decode()
+    assert "Données d’exemple : les chiffres sont inventés." in chart

@@ -104,11 +104,12 @@ class HtmlWriter:
 
     def chart(self, chart: m.Chart) -> str:
         """The chart as an SVG image: its alt text reads every number out for those who cannot see it."""
-        from .svgchart import alt_text, render_svg
+        from .svgchart import ChartWords, alt_text, render_svg
 
-        svg = render_svg(chart).encode("utf-8")
+        words = ChartWords.from_catalogue(self.words)
+        svg = render_svg(chart, words=words).encode("utf-8")
         src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        return f'<img class="chart-image" src="{src}" alt="{escape(alt_text(chart))}">'
+        return f'<img class="chart-image" src="{src}" alt="{escape(alt_text(chart, words))}">'
 
     def figure(self, image: m.Image) -> str:
         """An image alone in its paragraph: a figure, captioned by the image's title if it has one."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from . import model as m
@@ -33,6 +34,21 @@ VALUE_SIZE = 6.5
 LEGEND_SIZE = 7.0
 NOTE_SIZE = 6.0
 SAMPLE_NOTE = "Sample data: the numbers are invented."
+
+
+@dataclass(frozen=True)
+class ChartWords:
+    """The words a chart prints around its numbers, in the document's language (from the catalogue)."""
+
+    source: str = "Source"
+    sample: str = SAMPLE_NOTE
+
+    @classmethod
+    def from_catalogue(cls, words: dict) -> "ChartWords":
+        return cls(words.get("chart_source", cls.source), words.get("chart_sample", cls.sample))
+
+
+ENGLISH = ChartWords()
 
 # Advance widths of Noto Sans Regular, in thousandths of an em, for U+0020 to U+007E: enough to lay out
 # labels without reading a font file (bold is about 6% wider; other characters are guessed).
@@ -67,20 +83,20 @@ def shares(values) -> list[float]:
     return [value * 100 / total if total else 0.0 for value in values]
 
 
-def alt_text(chart: m.Chart) -> str:
+def alt_text(chart: m.Chart, words: ChartWords = ENGLISH) -> str:
     """What the chart says, in words: its description, or a sentence that reads out every number."""
     if chart.description:
         text = chart.description.strip()
     else:
-        text = _describe(chart)
-    if chart.sample and SAMPLE_NOTE not in text:
-        text += " " + SAMPLE_NOTE
+        text = _describe(chart, words)
+    if chart.sample and words.sample not in text:
+        text += " " + words.sample
     return text
 
 
-def _describe(chart: m.Chart) -> str:
+def _describe(chart: m.Chart, words: ChartWords = ENGLISH) -> str:
     unit = f" ({chart.unit})" if chart.unit else ""
-    words = [f"{KIND_NAMES.get(chart.kind, 'Chart')}: {chart.title}{unit}."]
+    labels, words = words, [f"{KIND_NAMES.get(chart.kind, 'Chart')}: {chart.title}{unit}."]
     if chart.kind in ("pie", "donut"):
         series = chart.series[0]
         parts = [f"{name} {format_number(value)} ({format_percent(share)})"
@@ -97,7 +113,7 @@ def _describe(chart: m.Chart) -> str:
             total = f" (total {format_number(sum(values))})" if chart.kind == "stacked-bar" else ""
             words.append(f"{category}: {parts}{total}.")
     if chart.source:
-        words.append(f"Source: {chart.source.strip().rstrip('.')}.")
+        words.append(f"{labels.source}: {chart.source.strip().rstrip('.')}.")
     return " ".join(words)
 
 
@@ -222,7 +238,7 @@ class Drawing:
 
 def render_svg(chart: m.Chart, *, width_mm: float = 150, height_mm: float = 85,
                palette: tuple[str, ...] = DEFAULT_PALETTE, font_family: str = "Noto Sans, sans-serif",
-               title_id: str | None = None) -> str:
+               title_id: str | None = None, words: ChartWords = ENGLISH) -> str:
     """The chart as an SVG element (no XML declaration: it can be inlined in HTML, and stands alone too).
     `title_id` gives the <title> and <desc> ids (`title_id`, `title_id`-desc) that aria attributes name."""
     check_chart(chart)
@@ -230,12 +246,12 @@ def render_svg(chart: m.Chart, *, width_mm: float = 150, height_mm: float = 85,
         raise ValueError("the chart palette is empty: give at least one colour")
     drawing = Drawing(width_mm * PT_PER_MM, height_mm * PT_PER_MM)
     top = _draw_header(drawing, chart, palette)
-    bottom = _draw_footer(drawing, chart)
+    bottom = _draw_footer(drawing, chart, words)
     if chart.kind in ("pie", "donut"):
         _draw_pie(drawing, chart, palette, top, bottom)
     else:
         _draw_columns_or_lines(drawing, chart, palette, top, bottom)
-    return _markup(drawing, chart, width_mm, height_mm, font_family, title_id)
+    return _markup(drawing, chart, width_mm, height_mm, font_family, title_id, words)
 
 
 def check_chart(chart: m.Chart) -> None:
@@ -256,7 +272,8 @@ def check_chart(chart: m.Chart) -> None:
         raise ValueError(f"{where}: a {chart.kind} chart cannot show negative values")
 
 
-def _markup(drawing: Drawing, chart: m.Chart, width_mm, height_mm, font_family, title_id) -> str:
+def _markup(drawing: Drawing, chart: m.Chart, width_mm, height_mm, font_family, title_id,
+            words: ChartWords = ENGLISH) -> str:
     labelled = ""
     title_attr = desc_attr = ""
     if title_id:
@@ -268,7 +285,7 @@ def _markup(drawing: Drawing, chart: m.Chart, width_mm, height_mm, font_family, 
             f'class={quoteattr("chart chart-" + chart.kind)} font-family={quoteattr(font_family)}>')
     body = "\n".join(drawing.parts)
     return (f"{head}\n<title{title_attr}>{escape(chart.title)}</title>\n"
-            f"<desc{desc_attr}>{escape(alt_text(chart))}</desc>\n{body}\n</svg>\n")
+            f"<desc{desc_attr}>{escape(alt_text(chart, words))}</desc>\n{body}\n</svg>\n")
 
 
 def slice_colour(palette, index: int, count: int) -> str:
@@ -307,16 +324,16 @@ def _draw_header(drawing: Drawing, chart: m.Chart, palette) -> float:
     return y + row_height / 2 + 2
 
 
-def _draw_footer(drawing: Drawing, chart: m.Chart) -> float:
+def _draw_footer(drawing: Drawing, chart: m.Chart, words: ChartWords = ENGLISH) -> float:
     """The source and the sample-data note along the bottom; returns where the chart above them ends."""
     if not chart.source and not chart.sample:
         return drawing.height - PAD
     right = drawing.width - PAD
     if chart.sample:
-        drawing.text(right, drawing.height - PAD - 1, SAMPLE_NOTE, size=NOTE_SIZE, fill=MUTED, anchor="end",
+        drawing.text(right, drawing.height - PAD - 1, words.sample, size=NOTE_SIZE, fill=MUTED, anchor="end",
                      bold=True)
-        right -= text_width(SAMPLE_NOTE, NOTE_SIZE, bold=True) + 8
-    lines = wrap(f"Source: {chart.source.strip()}", NOTE_SIZE, right - PAD, 2) if chart.source else []
+        right -= text_width(words.sample, NOTE_SIZE, bold=True) + 8
+    lines = wrap(f"{words.source}: {chart.source.strip()}", NOTE_SIZE, right - PAD, 2) if chart.source else []
     y = drawing.height - PAD - 1 - (len(lines) - 1) * NOTE_SIZE * 1.25
     for line in lines:
         drawing.text(PAD, y, line, size=NOTE_SIZE, fill=MUTED)

@@ -17,7 +17,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from .. import model as m
-from ..svgchart import (BASELINE, DEFAULT_PALETTE, GRID, INK, MUTED, SAMPLE_NOTE, alt_text, check_chart,
+from ..svgchart import (BASELINE, DEFAULT_PALETTE, ENGLISH, GRID, INK, MUTED, ChartWords, alt_text, check_chart,
                         format_number, nice_ticks, shares, slice_colour, text_colour_on, value_range)
 
 CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -31,7 +31,7 @@ CHART_TYPES = {"bar": "COLUMN_CLUSTERED", "stacked-bar": "COLUMN_STACKED", "line
 
 
 def add_chart(run, part, chart: m.Chart, width_emu: int, height_emu: int, docpr_id: int, name: str, *,
-              palette: tuple[str, ...] = DEFAULT_PALETTE) -> None:
+              palette: tuple[str, ...] = DEFAULT_PALETTE, words: ChartWords = ENGLISH) -> None:
     """Append to the run element `run` an inline Word chart of `chart`, `width_emu` by `height_emu`; its chart
     part and embedded workbook are new parts related from `part` (the story part the run is in). The
     drawing's docPr gets `docpr_id`, `name` and the chart's alt text."""
@@ -42,12 +42,12 @@ def add_chart(run, part, chart: m.Chart, width_emu: int, height_emu: int, docpr_
     package = part.package
     # about a tick per 22 pt of plot, as in the brochure; the plot is the chart less ~70 pt of title and labels
     max_ticks = max(4, min(7, int((height_emu / EMU_PER_PT - 70) / 22)))
-    space = chart_space_xml(chart, palette, max_ticks)
+    space = chart_space_xml(chart, palette, max_ticks, words)
     chart_part = XmlPart(package.next_partname(CHART_PARTNAME), CT.DML_CHART, parse_xml(space), package)
     chart_rid = part.relate_to(chart_part, RT.CHART)
     workbook_part = Part(package.next_partname(WORKBOOK_PARTNAME), CT.SML_SHEET, workbook_bytes(chart), package)
     chart_part.element.find(qn("c:externalData")).set(qn("r:id"), chart_part.relate_to(workbook_part, RT.PACKAGE))
-    run.append(_inline(chart_rid, width_emu, height_emu, docpr_id, name, alt_text(chart)))
+    run.append(_inline(chart_rid, width_emu, height_emu, docpr_id, name, alt_text(chart, words)))
 
 
 def _inline(chart_rid: str, width_emu: int, height_emu: int, docpr_id: int, name: str, descr: str):
@@ -105,7 +105,8 @@ def workbook_bytes(chart: m.Chart) -> bytes:
 # the chart XML ------------------------------------------------------------------------
 
 
-def chart_space_xml(chart: m.Chart, palette: tuple[str, ...] = DEFAULT_PALETTE, max_ticks: int = 6) -> bytes:
+def chart_space_xml(chart: m.Chart, palette: tuple[str, ...] = DEFAULT_PALETTE, max_ticks: int = 6,
+                    words: ChartWords = ENGLISH) -> bytes:
     """The chart part's c:chartSpace: series and caches from python-pptx, then the house style (title,
     legend, palette, axes with at most `max_ticks` ticks, data labels); c:externalData names the workbook
     with a placeholder r:id."""
@@ -125,7 +126,7 @@ def chart_space_xml(chart: m.Chart, palette: tuple[str, ...] = DEFAULT_PALETTE, 
     view = Chart(space, None)
     view.font.size = Pt(8)
     view.font.color.rgb = _rgb(MUTED)
-    _title(view, chart)
+    _title(view, chart, words)
     if chart.kind in ("pie", "donut"):
         _style_pie(view, chart, palette)
     else:
@@ -155,7 +156,7 @@ def _line(line, colour: str, width_pt: float) -> None:
     line.width = Pt(width_pt)
 
 
-def _title(view, chart: m.Chart) -> None:
+def _title(view, chart: m.Chart, words: ChartWords) -> None:
     """The chart's title, and below it, smaller, where the numbers come from and whether they are invented."""
     from pptx.util import Pt
 
@@ -165,8 +166,8 @@ def _title(view, chart: m.Chart) -> None:
     run = frame.paragraphs[0].runs[0]
     run.font.size, run.font.bold = Pt(11), True
     run.font.color.rgb = _rgb(INK)
-    notes = [f"Source: {chart.source.strip()}"] if chart.source else []
-    notes += [SAMPLE_NOTE] if chart.sample else []
+    notes = [f"{words.source}: {chart.source.strip()}"] if chart.source else []
+    notes += [words.sample] if chart.sample else []
     if notes:
         paragraph = frame.add_paragraph()
         run = paragraph.add_run()

@@ -318,6 +318,8 @@ class DocxWriter:
         source and sample note."""
         p = self.paragraph(env, "Captioned Figure")
         if isinstance(figure.content, m.Chart):
+            # a chart lays out its own text; in a right-to-left paragraph LibreOffice reverses its numbers
+            x.set_paragraph_direction(p, False)
             self.chart(env, figure.content, p)
         else:
             self.image(env, figure.content, p)
@@ -347,6 +349,7 @@ class DocxWriter:
 
     def chart(self, env: WriterEnv, chart: m.Chart, target) -> None:
         """A native Word chart (editable, its numbers in an embedded workbook), as wide as the text."""
+        from ..svgchart import ChartWords
         from .chart import add_chart
 
         self.state.drawing_id += 1
@@ -354,7 +357,7 @@ class DocxWriter:
         run.remove(run[0])
         target.append(run)
         add_chart(run, env.parent.part, chart, self.text_width, int(self.text_width * CHART_ASPECT),
-                  self.state.drawing_id, f"Chart {self.state.drawing_id}")  # ids made unique on saving
+                  self.state.drawing_id, f"Chart {self.state.drawing_id}", words=ChartWords.from_catalogue(self.words))  # ids made unique on saving
 
     def code_block(self, env: WriterEnv, text: str) -> None:
         """One Source Code paragraph, its lines separated by line breaks."""
