@@ -318,8 +318,8 @@ class DocxWriter:
         source and sample note."""
         p = self.paragraph(env, "Captioned Figure")
         if isinstance(figure.content, m.Chart):
-            # a chart lays out its own text; in a right-to-left paragraph LibreOffice reverses its numbers
-            x.set_paragraph_direction(p, False)
+            if self.rtl:  # a chart lays out its own text; in a right-to-left paragraph LibreOffice reverses its numbers
+                x.set_paragraph_direction(p, False)
             self.chart(env, figure.content, p)
         else:
             self.image(env, figure.content, p)
