@@ -18,10 +18,11 @@ from docx.opc.part import PartFactory
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.table import CT_Tbl
+from docx.oxml.shape import CT_Inline
 from docx.parts.story import StoryPart
 from docx.section import Section
+from docx.shape import InlineShape
 from docx.shared import Emu
-from docx.text.run import Run
 from lxml import etree
 
 BULLET_ABSTRACT_ID = 9001
@@ -300,14 +301,23 @@ def add_list_instance(numbering, ordered: bool, start: int, level: int) -> int:
     return num_id
 
 
-def add_picture(target, parent, data: bytes, name: str):
-    """A run at the end of `target` holding the picture `data`, related to `parent`'s part and named
-    `name` (its file name, as when python-docx reads it by name); returns its inline shape."""
+def add_picture(target, parent, data: bytes, name: str, shape_id: int):
+    """A run at the end of `target` holding the picture `data`, related to `parent`'s part, named `name`
+    (its file name, as when python-docx reads it by name), its drawing numbered `shape_id`; returns its
+    inline shape. As python-docx's Run.add_picture, but given the id: python-docx finds the next one by
+    searching the whole part, which made a document's n pictures cost n squared."""
     run = OxmlElement("w:r")
     target.append(run)
-    shape = Run(run, parent).add_picture(io.BytesIO(data))
-    shape._inline.graphic.graphicData.pic.nvPicPr.cNvPr.name = name  # as when read by name
-    return shape
+    rid, image = parent.part.get_or_add_image(io.BytesIO(data))
+    cx, cy = image.scaled_dimensions(None, None)
+    inline = CT_Inline.new_pic_inline(shape_id, rid, name, cx, cy)
+    run.add_drawing(inline)
+    return InlineShape(inline)
+
+
+def largest_shape_id(part) -> int:
+    """The largest drawing id in `part` (0 if none): the id python-docx's next picture would follow."""
+    return max((int(value) for value in part.element.xpath("//@id") if value.isdigit()), default=0)
 
 
 def fit_picture(inline_shape, width: int, height: int) -> None:
@@ -812,7 +822,10 @@ def story_paragraphs(doc, footnotes) -> list:
     return [p for root in roots for p in root.iter(qn("w:p"))]
 
 
+_ALL_TEXT = etree.XPath("descendant::text()", smart_strings=False)
+
+
 def holds_rtl_text(doc, footnotes) -> bool:
-    """Whether any text of the body or the footnotes is in a right-to-left script."""
-    return any(RTL_TEXT.search(text) for root in (doc.element.body, footnotes.element)
-               for text in root.itertext())
+    """Whether any text of the body or the footnotes is in a right-to-left script (read by XPath:
+    itertext makes a python-docx object of every element it passes, ten times slower)."""
+    return any(RTL_TEXT.search(text) for root in (doc.element.body, footnotes.element) for text in _ALL_TEXT(root))
