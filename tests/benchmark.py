@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -37,6 +38,8 @@ def make_project(root: Path, copies: int) -> Path:
         for source in sources:
             number += 1
             text = source.read_text(encoding="utf-8")
+            if copy:  # figure and table identifiers are unique in a document
+                text = re.sub(r"#((?:fig|tbl)-[a-z0-9-]+)", rf"#\1-{copy + 1}", text)
             slug = source.stem.split("-", 1)[1] + (f"-{copy + 1}" if copy else "")  # data files name copy 1
             (sections / f"{number:0{width}d}-{slug}.md").write_text(text, encoding="utf-8")
             title = text.split("title: ", 1)[1].split("\n", 1)[0]
