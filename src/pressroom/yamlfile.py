@@ -10,6 +10,7 @@ import yaml
 MAX_EXPANDED_NODES = 100_000
 # Lists and mappings nested deeper than this are refused (composing them recurses once per level).
 MAX_DEPTH = 50
+NESTING_INDICATORS = ("-", ":", "?", "[", "{")  # what opens a block or flow list or mapping
 
 
 class YamlProblem(Exception):
@@ -87,6 +88,8 @@ def _load(kind: type, text: str, first_line: int) -> tuple[Any, yaml.Node | None
 
 def _check_depth(text: str, first_line: int) -> None:
     """Refuse deep nesting from the event stream, which PyYAML produces without recursing."""
+    if sum(map(text.count, NESTING_INDICATORS)) <= MAX_DEPTH:
+        return  # each list or mapping is opened by one of these: the text cannot nest deeper
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_FastLoader or yaml.SafeLoader):

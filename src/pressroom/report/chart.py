@@ -8,6 +8,7 @@ added. The parts are byte-reproducible: the same chart always gives the same cha
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import weakref
 
@@ -44,12 +45,19 @@ def add_chart(run, part, chart: m.Chart, width_emu: int, height_emu: int, docpr_
     package = part.package
     # about a tick per 22 pt of plot, as in the brochure; the plot is the chart less ~70 pt of title and labels
     max_ticks = max(4, min(7, int((height_emu / EMU_PER_PT - 70) / 22)))
-    space = chart_space_xml(chart, palette, max_ticks)
+    space, workbook = chart_parts(chart, palette, max_ticks)
     chart_part = XmlPart(next_partname(package, CHART_PARTNAME), CT.DML_CHART, parse_xml(space), package)
-    chart_rid = part.relate_to(chart_part, RT.CHART)
-    workbook_part = Part(next_partname(package, WORKBOOK_PARTNAME), CT.SML_SHEET, workbook_bytes(chart), package)
+    chart_rid = relate_new_part(part, chart_part, RT.CHART)
+    workbook_part = Part(next_partname(package, WORKBOOK_PARTNAME), CT.SML_SHEET, workbook, package)
     chart_part.element.find(qn("c:externalData")).set(qn("r:id"), chart_part.relate_to(workbook_part, RT.PACKAGE))
     run.append(_inline(chart_rid, width_emu, height_emu, docpr_id, name, alt_text(chart)))
+
+
+@functools.lru_cache(maxsize=64)
+def chart_parts(chart: m.Chart, palette: tuple[str, ...], max_ticks: int) -> tuple[bytes, bytes]:
+    """The chart XML and the workbook of `chart`: made once for a chart drawn again (each funder's edition
+    draws the same charts), as they depend on nothing else."""
+    return chart_space_xml(chart, palette, max_ticks), workbook_bytes(chart)
 
 
 _PARTNAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # package -> template -> names in use
@@ -70,6 +78,21 @@ def next_partname(package, template: str) -> PackURI:
     used.add(template % number)
     names[template] = (used, number)
     return PackURI(template % number)
+
+
+_RIDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # part -> the last rId number given
+
+
+def relate_new_part(part, target, reltype: str) -> str:
+    """`part.relate_to(target, reltype)` for a part just made, which nothing relates to yet: the same rId
+    (the lowest free), without comparing the target with every relationship the part has, which made n
+    charts cost n squared."""
+    rels = part.rels
+    number = _RIDS.get(part, 0) + 1  # every number up to the last one given is in use
+    while f"rId{number}" in rels:
+        number += 1
+    _RIDS[part] = number
+    return rels.add_relationship(reltype, target, f"rId{number}").rId
 
 
 def _inline(chart_rid: str, width_emu: int, height_emu: int, docpr_id: int, name: str, descr: str):

@@ -6,6 +6,7 @@ pictures, sections, styles, properties). Small functions over lxml elements, kep
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import re
 import zipfile
@@ -15,8 +16,10 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import PartFactory
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import NamespacePrefixedTag, nsdecls
+from docx.oxml.ns import qn as docx_qn
+from docx.oxml.parser import oxml_parser
 from docx.oxml.table import CT_Tbl
 from docx.oxml.shape import CT_Inline
 from docx.parts.story import StoryPart
@@ -31,6 +34,25 @@ LIST_INDENT_TWIPS = 360
 BULLET_GLYPHS = ("\u2022", "\u25e6", "\u25aa")
 STYLE_KINDS = {WD_STYLE_TYPE.PARAGRAPH: "paragraph", WD_STYLE_TYPE.CHARACTER: "character",
                WD_STYLE_TYPE.TABLE: "table"}
+
+
+@functools.lru_cache(maxsize=None)
+def qn(tag: str) -> str:
+    """python-docx's qn ("w:p" as Clark notation), remembered: the writer asks for a few tags many times."""
+    return docx_qn(tag)
+
+
+@functools.lru_cache(maxsize=None)
+def _clark_and_namespaces(tag: str) -> tuple[str, dict]:
+    prefixed = NamespacePrefixedTag(tag)
+    return prefixed.clark_name, prefixed.nsmap
+
+
+def OxmlElement(tag: str):
+    """python-docx's OxmlElement (a new element of its custom class for `tag`), with the tag's name and
+    namespace worked out once per tag rather than on every call."""
+    clark, namespaces = _clark_and_namespaces(tag)
+    return oxml_parser.makeelement(clark, nsmap=namespaces)
 
 
 def element(tag: str, **attributes) -> OxmlElement:
@@ -115,7 +137,17 @@ def new_paragraph(style_id: str | None = None):
 
 
 def set_paragraph_style(p, style_id: str) -> None:
-    p.get_or_add_pPr().get_or_add_pStyle().set(qn("w:val"), style_id)
+    """As p.get_or_add_pPr().get_or_add_pStyle(), without python-docx's search of the schema's order: w:pPr
+    is the first child of a paragraph and w:pStyle the first of its properties."""
+    pPr = p.find(qn("w:pPr"))
+    if pPr is None:
+        pPr = OxmlElement("w:pPr")
+        p.insert(0, pPr)
+    pStyle = pPr.find(qn("w:pStyle"))
+    if pStyle is None:
+        pStyle = OxmlElement("w:pStyle")
+        pPr.insert(0, pStyle)
+    pStyle.set(qn("w:val"), style_id)
 
 
 def set_alignment(p, align: str) -> None:
@@ -227,6 +259,8 @@ def formatted_run(text: str, style_id: str | None = None, bold: bool = False, it
                   superscript: bool = False):
     """A run of text in the character style `style_id`, with direct bold, italic and superscript."""
     run = text_run(text)
+    if style_id is None and not (bold or italic or superscript):
+        return run
     rPr = OxmlElement("w:rPr")
     if style_id is not None:
         rPr.append(element("w:rStyle", val=style_id))
