@@ -33,7 +33,7 @@ def setting_options(command: str):
                 option = click.option(meta["flag"], field.name, is_flag=True, default=None, help=meta["help"])
             else:
                 kind = (AnyCaseChoice(meta["choices"]) if meta["choices"]
-                        else click.Path(path_type=Path) if meta["folder"] else None)
+                        else click.Path(path_type=Path) if meta["folder"] else number_type(field))
                 metavar = f"[{'|'.join(meta['choices'])}]" if meta["choices"] else None
                 option = click.option(meta["flag"], field.name, type=kind, default=None, metavar=metavar,
                                       help=f"{meta['help']}  [default: {default}]")
@@ -41,6 +41,16 @@ def setting_options(command: str):
         return function
 
     return decorate
+
+
+def number_type(field):
+    """The click type of a numeric setting (None for any other): above 0 if declared positive, else 0 or more."""
+    kind = field.type if isinstance(field.type, str) else field.type.__name__
+    if kind == "float":
+        return click.FloatRange(0, min_open=field.metadata["positive"])
+    if kind == "int":
+        return click.IntRange(1 if field.metadata["positive"] else 0)
+    return None
 
 
 class AnyCaseChoice(click.Choice):
