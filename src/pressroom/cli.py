@@ -106,8 +106,11 @@ def cli(debug: bool) -> None:
 @setting_options("build")
 @click.option("--funder", "funders", multiple=True, metavar="SLUG",
               help="Build the report edition for this funder (repeatable); writes OUT/reports/SLUG.docx.")
-def build(target, funders, **options) -> None:
+@click.option("--force", is_flag=True, help="Render every output asked for, even those that are up to date.")
+def build(target, funders, force, **options) -> None:
     """Build TARGET (see the list below).  [default: all]"""
+    if not force and all_up_to_date(target, tuple(funders), options):
+        return
     from .pipeline import BuildRequest, build as run_build
 
     try:
@@ -115,8 +118,29 @@ def build(target, funders, **options) -> None:
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     settings = settings_for(options)
-    for path in run_build(settings, request):
+    built = run_build(settings, request, force=force)
+    for path in built:
         click.echo(f"wrote {path}")
+    if built.up_to_date:
+        click.echo(built.up_to_date)
+
+
+def all_up_to_date(target: str, funders: tuple[str, ...], options: dict) -> bool:
+    """Say so when every output TARGET makes is as its last build left it (before anything heavy is
+    imported: this is the whole of a build with nothing to do)."""
+    from .freshness import fresh_outputs, up_to_date_line
+    from .outputs import requested
+
+    try:
+        outputs, funders = requested(target, funders)
+    except ValueError:
+        return False  # the build reports it as a usage error
+    settings = settings_for(options)
+    fresh = fresh_outputs(settings, outputs, funders)
+    if len(fresh) < len(outputs):
+        return False
+    click.echo(up_to_date_line(fresh, settings.out))
+    return True
 
 
 @cli.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import signal
 import tempfile
@@ -15,10 +16,12 @@ from pathlib import Path
 from . import model as m
 from .content import ContentReader
 from .errors import InterruptedAfterWriting, OutputError, Problems, display_path
+from .freshness import build_key, fresh_outputs, record, record_path, up_to_date_line
 from .gateway import DEPFILE_FOLDER, ProjectFiles, depfile
 from .outputs import ALL, Job, Output, make_rule, registry, requested
 from .settings import CONFIG_FILE, Settings
 from .templates import check_templates
+from .timelimit import render_budget
 
 LOCK_FILE = ".pressroom.lock"
 COMMON = ""  # the key of the files every output was made from (content/, shared templates)
@@ -39,25 +42,63 @@ class BuildRequest:
         return cls(tuple(output.name for output in chosen), funders)
 
 
-def build(settings: Settings, request: BuildRequest | None = None) -> list[Path]:
+class Built(list):
+    """The paths a build wrote; `up_to_date` is the line naming the outputs it left as they were, "" if none."""
+
+    def __init__(self, paths=(), up_to_date: str = ""):
+        super().__init__(paths)
+        self.up_to_date = up_to_date
+
+
+def build(settings: Settings, request: BuildRequest | None = None, force: bool = False) -> Built:
     """Validate everything, render every requested output in memory, then put them all in place.
 
     Nothing in the output folder changes until every output has rendered, so a failed or interrupted
     build leaves the last good outputs as they were. Beside the outputs, `.deps/NAME.d` records for make
-    the files each output was made from.
+    the files each output was made from, and `.deps/NAME.json` what they were (freshness.py): an output
+    whose inputs are unchanged since is left as it is, unless `force`.
     """
     request = request or BuildRequest.for_target(ALL)
     outputs = [registry()[name] for name in request.outputs]
     refuse_output_inside_inputs(settings)
+    fresh = {} if force else fresh_outputs(settings, outputs, request.funders)
+    outputs = [output for output in outputs if output.name not in fresh]
+    up_to_date = up_to_date_line(fresh, settings.out) if fresh else ""
+    if not outputs:
+        return Built((), up_to_date)
     job = Job(settings, ProjectFiles(settings), request.funders)
     document, reads = validate(job, outputs)
     with output_folder(settings.out) as lock:
-        rendered = render_outputs(document, job, outputs, reads)
+        rendered = []  # (output, its files, what it was made from)
+        for output in outputs:
+            with job.files.recording() as own, render_budget(settings.max_render_seconds, _file_named(output, job)):
+                files = render_outputs(document, job, [output], reads)
+            rendered.append((output, files, {**reads[COMMON], **reads[output.name], **own}))
         with lock():
-            written = write_all(rendered)
+            every = [file for _, files, _ in rendered for file in files]  # the outputs, then the depfiles:
+            every.sort(key=lambda file: file[0].parent.name == DEPFILE_FOLDER)
+            written = write_all(every, then=functools.partial(_records, job, rendered))
             for output in outputs:
                 output.finish(settings.out, written, job)
-            return [path for path in written if path.parent.name != DEPFILE_FOLDER]
+            return Built([path for path in written if path.parent.name != DEPFILE_FOLDER], up_to_date)
+
+
+def _file_named(output: Output, job: Job) -> str:
+    """The file an output makes, as errors name it (a folder's stamp file: the folder)."""
+    target = Path(make_rule(output, job)[1])
+    return (target.parent if target.name.startswith(".") else target).as_posix()
+
+
+def _records(job: Job, rendered: list, temporaries: list[tuple[Path, Path]]) -> list[tuple[Path, bytes]]:
+    """Each output's record (freshness.py), from its inputs as read and its files as just written."""
+    stats = {target: os.stat(temporary) for temporary, target in temporaries}
+    records = []
+    for output, files, inputs in rendered:
+        key = build_key(job.settings, output.name, job.funders)
+        prints = {path: job.files.prints.get(path) for path in inputs}
+        data = record(key, prints, {target: stats[target] for target, _ in files})
+        records.append((record_path(job.settings.out, make_rule(output, job)[0]), data))
+    return records
 
 
 def refuse_output_inside_inputs(settings: Settings) -> None:
@@ -172,9 +213,10 @@ def _remove_leftovers(folder: Path) -> None:
         part.unlink(missing_ok=True)
 
 
-def write_all(outputs: list[tuple[Path, bytes]]) -> list[Path]:
+def write_all(outputs: list[tuple[Path, bytes]], then=None) -> list[Path]:
     """Write every output beside its target, then rename them all into place (the old files survive
-    any failure before the renames, which cannot be interrupted by Ctrl-C)."""
+    any failure before the renames, which cannot be interrupted by Ctrl-C). `then`, given the
+    (temporary, target) pairs written, returns more files to put in place with them."""
     for target, _ in outputs:  # the one rename that can fail in a writable folder: check before any
         if target.is_dir():
             raise OutputError("cannot write: a folder is in the way; remove or rename it", target)
@@ -182,6 +224,8 @@ def write_all(outputs: list[tuple[Path, bytes]]) -> list[Path]:
     target = outputs[0][0] if outputs else None
     try:
         for target, data in outputs:
+            temporaries.append((write_temporary(target, data), target))
+        for target, data in then(list(temporaries)) if then else ():
             temporaries.append((write_temporary(target, data), target))
         with _deferred_interrupt():
             for temporary, target in temporaries:
