@@ -44,8 +44,9 @@ class EditionsOutput(ReportOutput):
             plan_report(document, job.files, funder)
 
     def render(self, document, job) -> list[tuple[str, bytes]]:
-        return laid_out({f"{EDITIONS_FOLDER}/{funder['slug']}.docx": render_report(document, job.files, funder)
-                         for funder in select_funders(document, job.funders)}, job.settings)
+        funders = select_funders(document, job.funders)
+        return laid_out({f"{EDITIONS_FOLDER}/{funder['slug']}.docx": report
+                         for funder, report in zip(funders, render_editions(document, job, funders))}, job.settings)
 
     def finish(self, out: Path, written: list[Path], job) -> None:
         """Every edition was built: delete those of funders no longer in funders.yaml."""
@@ -63,6 +64,23 @@ def render_report(document, files, funder: dict | None = None) -> bytes:
     from .plan import plan_report
 
     return write_report(document, plan_report(document, files, funder), files)
+
+
+def render_editions(document, job, funders: list[dict]) -> list[bytes]:
+    """Each funder's edition, in order, written in up to `jobs` processes at once (the same bytes as one
+    after another); what each read is added to the build's record of inputs."""
+    from ..parallel import in_processes
+
+    def edition(funder):
+        with job.files.recording() as reads:
+            report = render_report(document, job.files, funder)
+        return report, {path: job.files.prints.get(path) for path in reads}
+
+    results = in_processes(edition, funders, job.settings.jobs)
+    for _, reads in results:
+        for path, content_print in reads.items():
+            job.files.note_read(path, content_print)
+    return [report for report, _ in results]
 
 
 def laid_out(reports: dict[str, bytes], settings) -> list[tuple[str, bytes]]:
