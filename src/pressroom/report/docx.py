@@ -593,7 +593,7 @@ def package(doc, meta: m.Metadata) -> bytes:
     x.set_footnote_separators(settings)
     set_properties(doc, meta)
     date = min(max(meta.date or FIXED_DATE, ZIP_DATES[0]), ZIP_DATES[1])
-    return x.normalised_zip(x.saved(doc), (date.year, date.month, date.day, 0, 0, 0))
+    return x.normalised_zip(x.package_entries(doc), (date.year, date.month, date.day, 0, 0, 0))
 
 
 def set_properties(doc, meta: m.Metadata) -> None:

@@ -16,6 +16,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import PartFactory
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import parse_xml
 from docx.oxml.ns import NamespacePrefixedTag, nsdecls
 from docx.oxml.ns import qn as docx_qn
@@ -463,18 +464,16 @@ def table_paragraphs(tbl, rows: slice = slice(None)) -> list:
     return [p for tr in tbl.tr_lst[rows] for p in tr.iter(qn("w:p"))]
 
 
-def normalised_zip(data: bytes, date_time: tuple) -> bytes:
-    """The same package with fixed entry times and order, so identical input gives identical bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+def normalised_zip(entries: dict[str, bytes], date_time: tuple) -> bytes:
+    """The package's entries zipped with fixed times and order, so identical input gives identical bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        names = source.namelist()
-        ordered = ["[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
+        ordered = ["[Content_Types].xml"] + sorted(n for n in entries if n != "[Content_Types].xml")
         for name in ordered:
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            target.writestr(info, entries[name])
     return out.getvalue()
 
 
@@ -664,11 +663,26 @@ def set_app_properties(doc, application: str, company: str) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def saved(doc) -> bytes:
-    """The document as python-docx saves it."""
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+class _Entries(dict):
+    """Stands in for python-docx's zip writer: keeps each entry's bytes by name, to be zipped once."""
+
+    def write(self, pack_uri, blob) -> None:
+        self[pack_uri.membername] = blob
+
+
+def package_entries(doc) -> dict[str, bytes]:
+    """The entries python-docx's save would zip (content types, relationships, parts), by name; written by
+    its own package writer, so zipping them once (not zipping, reading back and zipping again) gives the
+    same bytes."""
+    package = doc.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    entries = _Entries()
+    PackageWriter._write_content_types_stream(entries, parts)
+    PackageWriter._write_pkg_rels(entries, package.rels)
+    PackageWriter._write_parts(entries, parts)
+    return entries
 
 
 # right to left ---------------------------------------------------------------------
