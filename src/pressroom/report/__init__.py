@@ -76,7 +76,9 @@ def render_editions(document, job, funders: list[dict]) -> list[bytes]:
             report = render_report(document, job.files, funder)
         return report, {path: job.files.prints.get(path) for path in reads}
 
-    results = in_processes(edition, funders, job.settings.jobs)
+    # The first edition is written here: it loads what every edition needs (the chart libraries, the
+    # charts themselves), and the workers, forked after it, start with that done.
+    results = [edition(funder) for funder in funders[:1]] + in_processes(edition, funders[1:], job.settings.jobs)
     for _, reads in results:
         for path, content_print in reads.items():
             job.files.note_read(path, content_print)
