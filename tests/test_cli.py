@@ -112,7 +112,7 @@ def test_ctrl_c_held_until_the_outputs_were_in_place_says_so(project, capsys, mo
     import pressroom.pipeline
     from pressroom.errors import InterruptedAfterWriting
 
-    def interrupted_after_writing(settings, request, log=None):
+    def interrupted_after_writing(settings, request, log=None, force=False):
         raise InterruptedAfterWriting
 
     monkeypatch.setattr(pressroom.pipeline, "build", interrupted_after_writing)

@@ -51,11 +51,12 @@ def check(settings):
     return check_project(settings)
 
 
-def build(settings, target: str = "all", funders: tuple[str, ...] = ()) -> list:
-    """Build `target` (an output's name or "all") into settings.out; returns the paths written."""
+def build(settings, target: str = "all", funders: tuple[str, ...] = (), force: bool = False) -> list:
+    """Build `target` (an output's name or "all") into settings.out; returns the paths written. Outputs
+    whose inputs are unchanged since they were last built are left as they are, unless `force`."""
     from .pipeline import BuildRequest, build as build_project
 
-    return build_project(settings, BuildRequest.for_target(target, tuple(funders)))
+    return build_project(settings, BuildRequest.for_target(target, tuple(funders)), force=force)
 
 
 def render(settings, output: str, document=None, funders: tuple[str, ...] = ()) -> dict[str, bytes]:

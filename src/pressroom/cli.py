@@ -34,7 +34,7 @@ def setting_options(command: str, leave_out: tuple[str, ...] = ()):
                 option = click.option(meta["flag"], field.name, is_flag=True, default=None, help=meta["help"])
             else:
                 kind = (AnyCaseChoice(meta["choices"]) if meta["choices"]
-                        else click.Path(path_type=Path) if meta["folder"] else None)
+                        else click.Path(path_type=Path) if meta["folder"] else number_type(field))
                 metavar = f"[{'|'.join(meta['choices'])}]" if meta["choices"] else None
                 option = click.option(meta["flag"], field.name, type=kind, default=None, metavar=metavar,
                                       help=f"{meta['help']}  [default: {default}]")
@@ -42,6 +42,16 @@ def setting_options(command: str, leave_out: tuple[str, ...] = ()):
         return function
 
     return decorate
+
+
+def number_type(field):
+    """The click type of a numeric setting (None for any other): above 0 if declared positive, else 0 or more."""
+    kind = field.type if isinstance(field.type, str) else field.type.__name__
+    if kind == "float":
+        return click.FloatRange(0, min_open=field.metadata["positive"])
+    if kind == "int":
+        return click.IntRange(1 if field.metadata["positive"] else 0)
+    return None
 
 
 class AnyCaseChoice(click.Choice):
@@ -104,8 +114,11 @@ def cli(debug: bool, quiet: bool, verbose: bool) -> None:
 @setting_options("build")
 @click.option("--funder", "funders", multiple=True, metavar="SLUG",
               help="Build the report edition for this funder (repeatable); writes OUT/reports/SLUG.docx.")
-def build(target, funders, **options) -> None:
+@click.option("--force", is_flag=True, help="Render every output asked for, even those that are up to date.")
+def build(target, funders, force, **options) -> None:
     """Build TARGET (see the list below).  [default: all]"""
+    if not force and all_up_to_date(target, tuple(funders), options):
+        return
     from . import console
     from .pipeline import BuildRequest, build as run_build
 
@@ -115,7 +128,9 @@ def build(target, funders, **options) -> None:
         raise click.UsageError(str(error)) from None
     settings = settings_for(options)
     with console.Progress() as progress:
-        run_build(settings, request, console.BuildReport(progress))
+        built = run_build(settings, request, console.BuildReport(progress), force=force)
+    if built.up_to_date:
+        console.info(built.up_to_date)
 
 
 @cli.command(cls=BuildCommand)
@@ -149,6 +164,25 @@ def preview(port: int, host: str, open_browser: bool, **options) -> None:
     from .preview import serve
 
     serve(lambda: settings_for(options), host, port, open_browser)
+
+
+def all_up_to_date(target: str, funders: tuple[str, ...], options: dict) -> bool:
+    """Say so when every output TARGET makes is as its last build left it (before anything heavy is
+    imported: this is the whole of a build with nothing to do)."""
+    from . import console
+    from .freshness import fresh_outputs, up_to_date_line
+    from .outputs import requested
+
+    try:
+        outputs, funders = requested(target, funders)
+    except ValueError:
+        return False  # the build reports it as a usage error
+    settings = settings_for(options)
+    fresh = fresh_outputs(settings, outputs, funders)
+    if len(fresh) < len(outputs):
+        return False
+    console.info(up_to_date_line(fresh, settings.out))
+    return True
 
 
 @cli.command()

@@ -19,11 +19,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problems, display_path, unreadable_text
+from .freshness import DEPFILE_FOLDER, file_print, fingerprint, folder_print
 from .sandbox import OutsideProject, ResourceRefused, Sandbox, walk_folder
 from .schema import CONTROL_CHARACTER, control_character_problem
 
 THEME = Path(__file__).resolve().parent / "theme"  # the default theme, shipped in the package
-DEPFILE_FOLDER = ".deps"
 # Files outside the project a build may read: the CMYK press profile PDF/X names as its output intent
 # (Artifex CMYK SWOP, from Debian's libgs-common).
 CMYK_PRESS_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
@@ -42,11 +42,20 @@ class ProjectFiles:
                                named=2, files=SYSTEM_FILES)
         self.record: dict[Path, None] = {}  # files and folders read, in order, as absolute paths
         self.recorders: list[dict[Path, None]] = []
+        self.prints: dict[Path, list] = {}  # what each was when read (freshness.py): size, time, hash
 
     def note(self, path: Path) -> None:
+        """Record `path` as read; one without a print yet (a folder) is fingerprinted now, as it was read."""
         path = Path(os.path.abspath(path))
         for record in (self.record, *self.recorders):
             record.setdefault(path)
+        if path not in self.prints:
+            self.prints[path] = fingerprint(path)
+
+    def note_read(self, path: Path, content_print: list) -> None:
+        """Record `path` as read, as it was when read (freshness.py's print of it)."""
+        self.prints[Path(os.path.abspath(path))] = content_print
+        self.note(path)
 
     # content ------------------------------------------------------------------
 
@@ -88,6 +97,7 @@ class ProjectFiles:
         """The entries of a folder of content/, sorted; none if it does not exist (or cannot be listed,
         after recording why). A folder listed is recorded: a file added to it changes what a build reads."""
         try:
+            stat = os.stat(folder)  # before listing: a file added meanwhile then shows as a change next time
             entries = sorted(folder.iterdir())
         except FileNotFoundError:
             if folder.is_symlink():
@@ -98,7 +108,7 @@ class ProjectFiles:
                    errno.ENOTDIR: "is a file, not a folder"}.get(error.errno, f"cannot be read ({error.strerror})")
             problems.add(folder, None, f"folder: {why}")
             return []
-        self.note(folder)
+        self.note_read(folder, folder_print(stat, [entry.name for entry in entries]))
         return entries
 
     def resolve(self, src: str, base_dir: Path) -> tuple[str, Path | None]:
@@ -115,8 +125,11 @@ class ProjectFiles:
         return self._read(path)
 
     def _read(self, path: Path) -> bytes:
+        stat = os.stat(path)  # before reading: an edit made meanwhile then shows as a change next time
         data = path.read_bytes()
-        self.note(path)
+        known = self.prints.get(Path(os.path.abspath(path)))
+        same = known is not None and known[:2] == [stat.st_size, stat.st_mtime_ns] and known[1]
+        self.note_read(path, known if same else file_print(stat, data))
         return data
 
     @contextlib.contextmanager

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
+import functools
 import os
 import signal
 import tempfile
@@ -17,11 +18,13 @@ from pathlib import Path
 from . import model as m
 from .content import ContentReader
 from .errors import InterruptedAfterWriting, OutputError, Problems, display_path, warn
+from .freshness import build_key, fresh_outputs, record, record_path, up_to_date_line
 from .gateway import DEPFILE_FOLDER, ProjectFiles, depfile
 from .labels import translation_warning
 from .outputs import ALL, Job, Output, make_rule, registry, requested
 from .settings import CONFIG_FILE, Settings
 from .templates import check_templates
+from .timelimit import render_budget
 
 LOCK_FILE = ".pressroom.lock"
 COMMON = ""  # the key of the files every output was made from (content/, shared templates)
@@ -63,32 +66,49 @@ class BuildLog:
         """`path` (`size` bytes, made by `output`) was put in place."""
 
 
-def build(settings: Settings, request: BuildRequest | None = None, log: BuildLog | None = None) -> list[Path]:
+class Built(list):
+    """The paths a build wrote; `up_to_date` is the line naming the outputs it left as they were, "" if none."""
+
+    def __init__(self, paths=(), up_to_date: str = ""):
+        super().__init__(paths)
+        self.up_to_date = up_to_date
+
+
+def build(settings: Settings, request: BuildRequest | None = None, log: BuildLog | None = None,
+          force: bool = False) -> Built:
     """Validate everything, render every requested output in memory, then put them all in place.
 
     Nothing in the output folder changes until every output has rendered, so a failed or interrupted
     build leaves the last good outputs as they were. Beside the outputs, `.deps/NAME.d` records for make
-    the files each output was made from. `log` is told how the build goes.
+    the files each output was made from, and `.deps/NAME.json` what they were (freshness.py): an output
+    whose inputs are unchanged since is left as it is, unless `force`. `log` is told how the build goes.
     """
     request = request or BuildRequest.for_target(ALL)
     log = log or BuildLog()
     outputs = [registry()[name] for name in request.outputs]
     refuse_output_inside_inputs(settings)
+    fresh = {} if force else fresh_outputs(settings, outputs, request.funders)
+    outputs = [output for output in outputs if output.name not in fresh]
+    up_to_date = up_to_date_line(fresh, settings.out) if fresh else ""
+    if not outputs:
+        return Built((), up_to_date)
     job = Job(settings, ProjectFiles(settings), request.funders)
     log.reading(job.files)
     started = time.monotonic()
     document, reads = validate(job, outputs)
     log.checked(time.monotonic() - started, len(job.files.record))
     with output_folder(settings.out) as lock:
-        rendered = render_outputs(document, job, outputs, reads, log)
+        made_from: list = []  # (output, its files, what it was made from), for the records
+        rendered = render_outputs(document, job, outputs, reads, log, made_from)
         with lock():
-            written = write_all([(path, data) for path, data, _ in rendered])
+            written = write_all([(path, data) for path, data, _ in rendered],
+                                then=functools.partial(_records, job, made_from))
             for output in outputs:
                 output.finish(settings.out, written, job)
             made = [(path, len(data), name) for path, data, name in rendered if path.parent.name != DEPFILE_FOLDER]
             for path, size, name in made:
                 log.wrote(path, size, name)
-            return [path for path, _, _ in made]
+            return Built([path for path, _, _ in made], up_to_date)
 
 
 def render(settings: Settings, request: BuildRequest, log: BuildLog | None = None) -> dict[str, bytes]:
@@ -106,6 +126,24 @@ def render(settings: Settings, request: BuildRequest, log: BuildLog | None = Non
             if path.parent.name != DEPFILE_FOLDER}
 
 
+def _file_named(output: Output, job: Job) -> str:
+    """The file an output makes, as errors name it (a folder's stamp file: the folder)."""
+    target = Path(make_rule(output, job)[1])
+    return (target.parent if target.name.startswith(".") else target).as_posix()
+
+
+def _records(job: Job, made_from: list, temporaries: list[tuple[Path, Path]]) -> list[tuple[Path, bytes]]:
+    """Each output's record (freshness.py), from its inputs as read and its files as just written."""
+    stats = {target: os.stat(temporary) for temporary, target in temporaries}
+    records = []
+    for output, files, inputs in made_from:
+        key = build_key(job.settings, output.name, job.funders)
+        prints = {path: job.files.prints.get(path) for path in inputs}
+        data = record(key, prints, {target: stats[target] for target in files})
+        records.append((record_path(job.settings.out, make_rule(output, job)[0]), data))
+    return records
+
+
 def refuse_output_inside_inputs(settings: Settings) -> None:
     """Outputs written into content/ or templates/ would be read back by the next build."""
     out = settings.out.resolve()
@@ -116,9 +154,10 @@ def refuse_output_inside_inputs(settings: Settings) -> None:
 
 
 def render_outputs(document: m.Document, job: Job, outputs: list[Output], reads: dict[str, dict[Path, None]],
-                   log: BuildLog) -> list[tuple[Path, bytes, str]]:
+                   log: BuildLog, made_from: list | None = None) -> list[tuple[Path, bytes, str]]:
     """Every requested output as (target path, bytes, output name), nothing written yet; after them, each
-    output's depfile: the files read for every output (content/, the config) and those read for it alone."""
+    output's depfile: the files read for every output (content/, the config) and those read for it alone.
+    Each output renders within the render budget; `made_from` gets (output, its target paths, its inputs)."""
     out = job.settings.out
     config = [job.settings.content.parent / CONFIG_FILE]
     steps = [output.steps(document, job) for output in outputs]
@@ -133,14 +172,17 @@ def render_outputs(document: m.Document, job: Job, outputs: list[Output], reads:
             log.progress(finished[0], total, label)
 
         started = time.monotonic()
-        with job.files.recording() as own:
-            files = output.render(document, dataclasses.replace(job, progress=advance))
-            rendered += [(out / _inside(name, output), data, output.name) for name, data in files]
+        with job.files.recording() as own, render_budget(job.settings.max_render_seconds, _file_named(output, job)):
+            files = [(out / _inside(name, output), data) for name, data in
+                     output.render(document, dataclasses.replace(job, progress=advance))]
+        rendered += [(path, data, output.name) for path, data in files]
         done += count
         inputs = dict.fromkeys([*reads[COMMON], *reads[output.name], *own, *(p for p in config if p.is_file())])
         log.rendered(output.name, time.monotonic() - started, inputs)
         name, target = make_rule(output, job)
         depfiles.append((out / DEPFILE_FOLDER / f"{name}.d", depfile(out / target, inputs), output.name))
+        if made_from is not None:
+            made_from.append((output, [path for path, _ in files], {**reads[COMMON], **reads[output.name], **own}))
     log.progress(done, total, "writing")
     return rendered + depfiles
 
@@ -235,9 +277,10 @@ def _remove_leftovers(folder: Path) -> None:
         part.unlink(missing_ok=True)
 
 
-def write_all(outputs: list[tuple[Path, bytes]]) -> list[Path]:
+def write_all(outputs: list[tuple[Path, bytes]], then=None) -> list[Path]:
     """Write every output beside its target, then rename them all into place (the old files survive
-    any failure before the renames, which cannot be interrupted by Ctrl-C)."""
+    any failure before the renames, which cannot be interrupted by Ctrl-C). `then`, given the
+    (temporary, target) pairs written, returns more files to put in place with them."""
     for target, _ in outputs:  # the one rename that can fail in a writable folder: check before any
         if target.is_dir():
             raise OutputError("cannot write: a folder is in the way; remove or rename it", target)
@@ -245,6 +288,8 @@ def write_all(outputs: list[tuple[Path, bytes]]) -> list[Path]:
     target = outputs[0][0] if outputs else None
     try:
         for target, data in outputs:
+            temporaries.append((write_temporary(target, data), target))
+        for target, data in then(list(temporaries)) if then else ():
             temporaries.append((write_temporary(target, data), target))
         with _deferred_interrupt():
             for temporary, target in temporaries:

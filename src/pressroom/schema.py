@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import typing
 from dataclasses import dataclass
@@ -202,10 +203,24 @@ DATA_SCHEMAS: dict[str, Any] = {
 }
 
 
+def adapter(schema) -> TypeAdapter:
+    """The validator of `schema`, built once: building one costs more than validating a front matter."""
+    try:
+        hash(schema)
+    except TypeError:
+        return TypeAdapter(schema)
+    return _adapter(schema)
+
+
+@functools.lru_cache(maxsize=256)
+def _adapter(schema) -> TypeAdapter:
+    return TypeAdapter(schema)
+
+
 def validate(schema, data, node, path: Path, first_line: int, problems: Problems):
     """Validate `data` against `schema`; record each error at its line; return the value or None."""
     try:
-        return TypeAdapter(schema).validate_python(data)
+        return adapter(schema).validate_python(data)
     except ValidationError as error:
         for item in error.errors():
             loc = tuple(item["loc"])

@@ -24,16 +24,19 @@ BUILD, CHECK = "build", "check"
 
 
 def setting(default, help: str, flag: str | None = None, choices: tuple[str, ...] = (),
-            commands: tuple[str, ...] = (BUILD,), folder: bool = False, positive: bool = False):
+            commands: tuple[str, ...] = (BUILD,), folder: bool = False, positive: bool = False,
+            shapes_outputs: bool = True):
     """A field of Settings with what the CLI and pressroom.yaml need to know about it.
 
     `flag`: the command-line option (None: pressroom.yaml only); `choices`: allowed values, matched
     without regard to case; `folder`: a path, relative to pressroom.yaml when given there; `positive`:
-    a whole number above 0.
+    a number above 0 (a whole number unless the field is a float; other whole numbers may be 0);
+    `shapes_outputs`: False for a setting that changes how a build runs but never what it writes, so
+    changing it leaves the outputs up to date.
     """
     return dataclasses.field(default=default, metadata={
         "help": help, "flag": flag, "choices": choices, "commands": commands, "folder": folder,
-        "positive": positive})
+        "positive": positive, "shapes_outputs": shapes_outputs})
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,11 @@ class Settings:
     allow_remote_resources: bool = setting(False, "Let the brochure load images and stylesheets over the network.")
     max_file_bytes: int = setting(2_000_000, "Largest Markdown or YAML file read from content/.", positive=True)
     max_image_bytes: int = setting(20_000_000, "Largest image embedded in the outputs.", positive=True)
+    jobs: int = setting(0, "Processes that write the funder editions at once; 0: one per core, 1: one at a time.",
+                        "-j", shapes_outputs=False)
+    max_render_seconds: float = setting(600.0, "Longest one output may take to render; past it the build stops "
+                                        "with an error and keeps the last outputs.", "--max-render-seconds",
+                                        positive=True, shapes_outputs=False)
 
     def replace(self, **changes) -> Settings:
         """A copy with the given fields changed; None values leave a field as it is."""
@@ -140,7 +148,6 @@ def load_settings(project_dir: Path = Path("."), **overrides) -> Settings:
 def read_project_config(path: Path) -> dict:
     """The settings in pressroom.yaml, validated; raises ContentError on any problem."""
     from .errors import Problems, unreadable_text
-    from .schema import validate
     from .yamlfile import YamlProblem, load_yaml
 
     problems = Problems()
@@ -152,6 +159,11 @@ def read_project_config(path: Path) -> dict:
     except (OSError, UnicodeDecodeError) as error:
         problems.add(path, 1, unreadable_text(error))
         problems.raise_if_any(str(path))
+    plain = plainly_valid(data)
+    if plain is not None:
+        return plain
+    from .schema import validate
+
     config = validate(project_config_schema(), data or {}, node, path, 1, problems)
     problems.raise_if_any(str(path))
     config = config.model_dump(exclude_none=True)
@@ -164,6 +176,39 @@ def read_project_config(path: Path) -> dict:
                      f"cannot be used with layout: trifold; {why}")
         problems.raise_if_any(str(path))
     return config
+
+
+def plainly_valid(data) -> dict | None:
+    """The settings of a pressroom.yaml whose every key is a setting and every value plainly of its kind,
+    as the schema would give them, without loading pydantic (a build with nothing to do stays quick);
+    None for anything else, which the schema then checks and words."""
+    fields = {field.name: field for field in SETTINGS}
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(name, str) and name in fields for name in data):
+        return None
+    config = {}
+    for name, value in data.items():
+        field, meta = fields[name], fields[name].metadata
+        kind = field.type if isinstance(field.type, str) else field.type.__name__
+        if meta["choices"]:
+            value = canonical_choice(field, value)
+            fits = value in meta["choices"]
+        elif kind == "bool":
+            fits = isinstance(value, bool)
+        elif meta["folder"]:
+            fits = isinstance(value, str) and value.isprintable() and value.strip() == value != ""
+            value = Path(value) if fits else value
+        elif kind in ("int", "float"):
+            fits = type(value) is int or (kind == "float" and type(value) is float)
+            fits = fits and (value > 0 if meta["positive"] else value >= 0)
+            value = float(value) if kind == "float" and fits else value
+        else:
+            fits = isinstance(value, str)
+        if not fits:
+            return None
+        config[name] = value
+    return config if conflict(Settings().replace(**config)) is None else None
 
 
 def project_config_schema():
@@ -185,7 +230,9 @@ def project_config_schema():
         elif meta["folder"]:
             kind = Folder
         elif meta["positive"]:
-            kind = Annotated[int, Field(gt=0)]
+            kind = Annotated[float if field.type in (float, "float") else int, Field(gt=0)]
+        elif field.type in (int, "int"):
+            kind = Annotated[int, Field(ge=0)]
         else:
             kind = str
         fields[field.name] = (kind | None, None)

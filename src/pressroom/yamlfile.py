@@ -10,6 +10,7 @@ import yaml
 MAX_EXPANDED_NODES = 100_000
 # Lists and mappings nested deeper than this are refused (composing them recurses once per level).
 MAX_DEPTH = 50
+NESTING_INDICATORS = ("-", ":", "?", "[", "{")  # what opens a block or flow list or mapping
 
 
 class YamlProblem(Exception):
@@ -21,8 +22,8 @@ class YamlProblem(Exception):
         self.message = message
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader, strict where an editor's slip would otherwise pass silently or crash."""
+class _Strict:
+    """What makes the safe loader strict where an editor's slip would otherwise pass silently or crash."""
 
     def construct_mapping(self, node, deep=False):
         """Refuse a key written twice (PyYAML would keep the last one without a word)."""
@@ -45,13 +46,30 @@ class _Loader(yaml.SafeLoader):
                 None, None, f"'{node.value}' is not a real date ({error})", node.start_mark) from None
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+class _Loader(_Strict, yaml.SafeLoader):
+    """The safe loader in Python: it words the problems in a file the way the messages quote them."""
+
+
+# libyaml's parser, where PyYAML was built with it, reads valid files several times faster; the values
+# are constructed by the same Python code. A file it refuses is read again by _Loader for the message.
+_FastLoader = type("_FastLoader", (_Strict, yaml.CSafeLoader), {}) if yaml.__with_libyaml__ else None
+for _loader in filter(None, (_Loader, _FastLoader)):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _Strict.construct_yaml_timestamp)
 
 
 def load_yaml(text: str, first_line: int = 1) -> tuple[Any, yaml.Node | None]:
     """Parse YAML safely; return the data and its node tree (for line look-ups)."""
     _check_depth(text, first_line)
-    loader = _Loader(text)
+    if _FastLoader is not None:
+        try:
+            return _load(_FastLoader, text, first_line)
+        except YamlProblem:
+            pass
+    return _load(_Loader, text, first_line)
+
+
+def _load(kind: type, text: str, first_line: int) -> tuple[Any, yaml.Node | None]:
+    loader = kind(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -70,9 +88,11 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, yaml.Node | None]:
 
 def _check_depth(text: str, first_line: int) -> None:
     """Refuse deep nesting from the event stream, which PyYAML produces without recursing."""
+    if sum(map(text.count, NESTING_INDICATORS)) <= MAX_DEPTH:
+        return  # each list or mapping is opened by one of these: the text cannot nest deeper
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_FastLoader or yaml.SafeLoader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:

@@ -24,6 +24,7 @@ from ..settings import conflict
 from ..templates import make_environment, render_template
 from .imposition import impose_booklet
 from .prepress import MEDIA_MARGIN_MM, finish_for_print
+from .speedups import faster_weasyprint
 from .trifold import Fit, fit_leaflet, leaflet_folds
 from .trifold import PAGES as LEAFLET_PAGES, TEMPLATE as LEAFLET_TEMPLATE
 
@@ -132,7 +133,7 @@ def render_pdf(document: m.Document, job, settings):
         html_of_last_render[:] = [html]
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
 
-    with _weasyprint_errors(settings, refused), _image_names_without_folders(job):
+    with _weasyprint_errors(settings, refused), _image_names_without_folders(job), faster_weasyprint():
         if settings.layout == "trifold":  # one sheet: shortened until it fits, never padded
             rendered = fit_leaflet(document, lambda fit: render(fit=fit))
             if len(rendered.pages) != LEAFLET_PAGES:

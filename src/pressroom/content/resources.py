@@ -20,6 +20,7 @@ class ResourceChecker:
         self.problems = problems
         self.max_image_bytes = files.settings.max_image_bytes
         self.charts: dict[Path, m.Chart | None] = {}  # data files by resolved path: their chart, or None
+        self.image_problems: dict[Path, str | None] = {}  # image files checked, by resolved path
 
     def image(self, path: Path, src: str, alt: str, title: str, line: int | None) -> m.Image | m.Chart:
         """The image `src` used in `path`, resolved through the sandbox and checked; a data file's chart
@@ -33,7 +34,9 @@ class ResourceChecker:
             return self.chart(path, line, src, alt, title, resolved)
         problem = None
         if resolved is not None:
-            problem = image_problem(resolved, self.max_image_bytes, self.files.read_bytes)
+            if resolved not in self.image_problems:  # an image used again is checked once
+                self.image_problems[resolved] = image_problem(resolved, self.max_image_bytes, self.files.read_bytes)
+            problem = self.image_problems[resolved]
         elif kind == "data":
             problem = data_url_image_problem(src, self.max_image_bytes)
         if problem is not None:

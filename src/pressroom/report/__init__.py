@@ -48,10 +48,11 @@ class EditionsOutput(ReportOutput):
         return len(select_funders(document, job.funders)) + 1
 
     def render(self, document, job) -> list[tuple[str, bytes]]:
+        funders = select_funders(document, job.funders)
         reports = {}
-        for funder in select_funders(document, job.funders):
+        for funder, report in zip(funders, render_editions(document, job, funders)):
             name = f"{EDITIONS_FOLDER}/{funder['slug']}.docx"
-            reports[name] = render_report(document, job.files, funder)
+            reports[name] = report
             job.advance(name)
         return laid_out(reports, job.settings)
 
@@ -71,6 +72,25 @@ def render_report(document, files, funder: dict | None = None) -> bytes:
     from .plan import plan_report
 
     return write_report(document, plan_report(document, files, funder), files)
+
+
+def render_editions(document, job, funders: list[dict]) -> list[bytes]:
+    """Each funder's edition, in order, written in up to `jobs` processes at once (the same bytes as one
+    after another); what each read is added to the build's record of inputs."""
+    from ..parallel import in_processes
+
+    def edition(funder):
+        with job.files.recording() as reads:
+            report = render_report(document, job.files, funder)
+        return report, {path: job.files.prints.get(path) for path in reads}
+
+    # The first edition is written here: it loads what every edition needs (the chart libraries, the
+    # charts themselves), and the workers, forked after it, start with that done.
+    results = [edition(funder) for funder in funders[:1]] + in_processes(edition, funders[1:], job.settings.jobs)
+    for _, reads in results:
+        for path, content_print in reads.items():
+            job.files.note_read(path, content_print)
+    return [report for report, _ in results]
 
 
 def laid_out(reports: dict[str, bytes], settings) -> list[tuple[str, bytes]]:

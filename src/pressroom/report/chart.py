@@ -8,10 +8,13 @@ added. The parts are byte-reproducible: the same chart always gives the same cha
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import weakref
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -42,12 +45,54 @@ def add_chart(run, part, chart: m.Chart, width_emu: int, height_emu: int, docpr_
     package = part.package
     # about a tick per 22 pt of plot, as in the brochure; the plot is the chart less ~70 pt of title and labels
     max_ticks = max(4, min(7, int((height_emu / EMU_PER_PT - 70) / 22)))
-    space = chart_space_xml(chart, palette, max_ticks, words)
-    chart_part = XmlPart(package.next_partname(CHART_PARTNAME), CT.DML_CHART, parse_xml(space), package)
-    chart_rid = part.relate_to(chart_part, RT.CHART)
-    workbook_part = Part(package.next_partname(WORKBOOK_PARTNAME), CT.SML_SHEET, workbook_bytes(chart), package)
+    space, workbook = chart_parts(chart, palette, max_ticks, words)
+    chart_part = XmlPart(next_partname(package, CHART_PARTNAME), CT.DML_CHART, parse_xml(space), package)
+    chart_rid = relate_new_part(part, chart_part, RT.CHART)
+    workbook_part = Part(next_partname(package, WORKBOOK_PARTNAME), CT.SML_SHEET, workbook, package)
     chart_part.element.find(qn("c:externalData")).set(qn("r:id"), chart_part.relate_to(workbook_part, RT.PACKAGE))
     run.append(_inline(chart_rid, width_emu, height_emu, docpr_id, name, alt_text(chart, words)))
+
+
+@functools.lru_cache(maxsize=64)
+def chart_parts(chart: m.Chart, palette: tuple[str, ...], max_ticks: int, words: ChartWords) -> tuple[bytes, bytes]:
+    """The chart XML and the workbook of `chart`: made once for a chart drawn again (each funder's edition
+    draws the same charts), as they depend on nothing else."""
+    return chart_space_xml(chart, palette, max_ticks, words), workbook_bytes(chart)
+
+
+_PARTNAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # package -> template -> names in use
+
+
+def next_partname(package, template: str) -> PackURI:
+    """The name python-docx's `package.next_partname(template)` gives (the lowest free number), without
+    walking every part of the package for each chart, which made n charts cost n squared: the names in
+    use are gathered once per package, and each name given is added to them (only add_chart adds parts
+    named by these templates)."""
+    names = _PARTNAMES.setdefault(package, {})
+    if template not in names:
+        names[template] = ({str(part.partname) for part in package.iter_parts()}, 0)
+    used, number = names[template]  # every number up to the last one given is in use
+    number += 1
+    while template % number in used:
+        number += 1
+    used.add(template % number)
+    names[template] = (used, number)
+    return PackURI(template % number)
+
+
+_RIDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # part -> the last rId number given
+
+
+def relate_new_part(part, target, reltype: str) -> str:
+    """`part.relate_to(target, reltype)` for a part just made, which nothing relates to yet: the same rId
+    (the lowest free), without comparing the target with every relationship the part has, which made n
+    charts cost n squared."""
+    rels = part.rels
+    number = _RIDS.get(part, 0) + 1  # every number up to the last one given is in use
+    while f"rId{number}" in rels:
+        number += 1
+    _RIDS[part] = number
+    return rels.add_relationship(reltype, target, f"rId{number}").rId
 
 
 def _inline(chart_rid: str, width_emu: int, height_emu: int, docpr_id: int, name: str, descr: str):

@@ -135,6 +135,7 @@ class WriterState:
     captions: dict = dataclasses.field(default_factory=lambda: {"figure": [], "table": []})  # (bookmark, text)
     break_pending: bool = False  # a page break after the contents, once the lists that share its page are in
     drawing_id: int = 0  # the charts drawn so far
+    shape_ids: dict = dataclasses.field(default_factory=dict)  # part -> the largest drawing id in it
     last_table: Any = None  # the data table just written, which a short note after it stays with
 
 
@@ -357,7 +358,8 @@ class DocxWriter:
         run.remove(run[0])
         target.append(run)
         add_chart(run, env.parent.part, chart, self.text_width, int(self.text_width * CHART_ASPECT),
-                  self.state.drawing_id, f"Chart {self.state.drawing_id}", words=ChartWords.from_catalogue(self.words))  # ids made unique on saving
+                  self.state.drawing_id, f"Chart {self.state.drawing_id}", words=ChartWords.from_catalogue(self.words))
+        self.shape_id(env.parent.part, self.state.drawing_id)
 
     def code_block(self, env: WriterEnv, text: str) -> None:
         """One Source Code paragraph, its lines separated by line breaks."""
@@ -491,9 +493,19 @@ class DocxWriter:
         if image.path is None or image.path.suffix.lower() in UNSUPPORTED_PICTURES:
             self.unsupported_image(image, target)
             return
-        shape = x.add_picture(target, env.parent, self.files.read_bytes(image.path), image.path.name)
+        shape = x.add_picture(target, env.parent, self.files.read_bytes(image.path), image.path.name,
+                              self.shape_id(env.parent.part))
         x.fit_picture(shape, self.text_width, self.text_height)
         x.set_alt_text(shape, image.alt, image.title)
+
+    def shape_id(self, part, used: int | None = None) -> int:
+        """The id of a new picture in `part` (one above the largest there, as python-docx numbers them),
+        or, given the id a chart `used`, that id noted; kept per part rather than searched for each time."""
+        ids = self.state.shape_ids
+        if part not in ids:
+            ids[part] = x.largest_shape_id(part)
+        ids[part] = max(ids[part], used) if used is not None else ids[part] + 1
+        return ids[part]
 
     def unsupported_image(self, image: m.Image, target) -> None:
         """The alt text in brackets instead of the picture, with one warning per image."""
@@ -600,7 +612,7 @@ def package(doc, meta: m.Metadata) -> bytes:
     x.set_footnote_separators(settings)
     set_properties(doc, meta)
     date = min(max(meta.date or FIXED_DATE, ZIP_DATES[0]), ZIP_DATES[1])
-    return x.normalised_zip(x.saved(doc), (date.year, date.month, date.day, 0, 0, 0))
+    return x.normalised_zip(x.package_entries(doc), (date.year, date.month, date.day, 0, 0, 0))
 
 
 def set_properties(doc, meta: m.Metadata) -> None:

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from .. import model as m
 from ..errors import PressroomError
 from ..labels import Formats
 from ..markdown import BodyReader, make_parser
-from ..schema import Strict, Text, control_character_problem, describe_error
+from ..schema import Strict, Text, adapter, control_character_problem, describe_error
 from ..templates import make_environment, render_template
 from ..yamlfile import YamlProblem, load_yaml
 
@@ -161,7 +161,7 @@ class _Planner:
         if value is None and isinstance(schema, type):  # `- toc:` with nothing after it: all defaults
             value = {}
         try:
-            checked = TypeAdapter(schema).validate_python(value)
+            checked = adapter(schema).validate_python(value)
         except ValidationError as error:
             first = error.errors()[0]
             detail = describe_error(schema, first["loc"], first)

@@ -6,7 +6,6 @@ instead restyle it in Word and save it over the file: the writer only needs the 
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -48,10 +47,8 @@ def build_reference_document() -> bytes:
     for zoom in document.settings.element.findall(x.qn("w:zoom")):  # the schema requires a percentage
         zoom.set(x.qn("w:percent"), "100")
 
-    buffer = io.BytesIO()
     document.core_properties.title = "Pressroom reference document"
-    document.save(buffer)
-    return x.normalised_zip(buffer.getvalue(), (2000, 1, 1, 0, 0, 0))
+    return x.normalised_zip(x.package_entries(document), (2000, 1, 1, 0, 0, 0))
 
 
 def _text_styles(styles) -> None:

@@ -6,6 +6,7 @@ pictures, sections, styles, properties). Small functions over lxml elements, kep
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import re
 import zipfile
@@ -15,13 +16,17 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import PartFactory
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.opc.pkgwriter import PackageWriter
+from docx.oxml import parse_xml
+from docx.oxml.ns import NamespacePrefixedTag, nsdecls
+from docx.oxml.ns import qn as docx_qn
+from docx.oxml.parser import oxml_parser
 from docx.oxml.table import CT_Tbl
+from docx.oxml.shape import CT_Inline
 from docx.parts.story import StoryPart
 from docx.section import Section
+from docx.shape import InlineShape
 from docx.shared import Emu
-from docx.text.run import Run
 from lxml import etree
 
 BULLET_ABSTRACT_ID = 9001
@@ -30,6 +35,25 @@ LIST_INDENT_TWIPS = 360
 BULLET_GLYPHS = ("\u2022", "\u25e6", "\u25aa")
 STYLE_KINDS = {WD_STYLE_TYPE.PARAGRAPH: "paragraph", WD_STYLE_TYPE.CHARACTER: "character",
                WD_STYLE_TYPE.TABLE: "table"}
+
+
+@functools.lru_cache(maxsize=None)
+def qn(tag: str) -> str:
+    """python-docx's qn ("w:p" as Clark notation), remembered: the writer asks for a few tags many times."""
+    return docx_qn(tag)
+
+
+@functools.lru_cache(maxsize=None)
+def _clark_and_namespaces(tag: str) -> tuple[str, dict]:
+    prefixed = NamespacePrefixedTag(tag)
+    return prefixed.clark_name, prefixed.nsmap
+
+
+def OxmlElement(tag: str):
+    """python-docx's OxmlElement (a new element of its custom class for `tag`), with the tag's name and
+    namespace worked out once per tag rather than on every call."""
+    clark, namespaces = _clark_and_namespaces(tag)
+    return oxml_parser.makeelement(clark, nsmap=namespaces)
 
 
 def element(tag: str, **attributes) -> OxmlElement:
@@ -114,7 +138,17 @@ def new_paragraph(style_id: str | None = None):
 
 
 def set_paragraph_style(p, style_id: str) -> None:
-    p.get_or_add_pPr().get_or_add_pStyle().set(qn("w:val"), style_id)
+    """As p.get_or_add_pPr().get_or_add_pStyle(), without python-docx's search of the schema's order: w:pPr
+    is the first child of a paragraph and w:pStyle the first of its properties."""
+    pPr = p.find(qn("w:pPr"))
+    if pPr is None:
+        pPr = OxmlElement("w:pPr")
+        p.insert(0, pPr)
+    pStyle = pPr.find(qn("w:pStyle"))
+    if pStyle is None:
+        pStyle = OxmlElement("w:pStyle")
+        pPr.insert(0, pStyle)
+    pStyle.set(qn("w:val"), style_id)
 
 
 def set_alignment(p, align: str) -> None:
@@ -226,6 +260,8 @@ def formatted_run(text: str, style_id: str | None = None, bold: bool = False, it
                   superscript: bool = False):
     """A run of text in the character style `style_id`, with direct bold, italic and superscript."""
     run = text_run(text)
+    if style_id is None and not (bold or italic or superscript):
+        return run
     rPr = OxmlElement("w:rPr")
     if style_id is not None:
         rPr.append(element("w:rStyle", val=style_id))
@@ -300,14 +336,23 @@ def add_list_instance(numbering, ordered: bool, start: int, level: int) -> int:
     return num_id
 
 
-def add_picture(target, parent, data: bytes, name: str):
-    """A run at the end of `target` holding the picture `data`, related to `parent`'s part and named
-    `name` (its file name, as when python-docx reads it by name); returns its inline shape."""
+def add_picture(target, parent, data: bytes, name: str, shape_id: int):
+    """A run at the end of `target` holding the picture `data`, related to `parent`'s part, named `name`
+    (its file name, as when python-docx reads it by name), its drawing numbered `shape_id`; returns its
+    inline shape. As python-docx's Run.add_picture, but given the id: python-docx finds the next one by
+    searching the whole part, which made a document's n pictures cost n squared."""
     run = OxmlElement("w:r")
     target.append(run)
-    shape = Run(run, parent).add_picture(io.BytesIO(data))
-    shape._inline.graphic.graphicData.pic.nvPicPr.cNvPr.name = name  # as when read by name
-    return shape
+    rid, image = parent.part.get_or_add_image(io.BytesIO(data))
+    cx, cy = image.scaled_dimensions(None, None)
+    inline = CT_Inline.new_pic_inline(shape_id, rid, name, cx, cy)
+    run.add_drawing(inline)
+    return InlineShape(inline)
+
+
+def largest_shape_id(part) -> int:
+    """The largest drawing id in `part` (0 if none): the id python-docx's next picture would follow."""
+    return max((int(value) for value in part.element.xpath("//@id") if value.isdigit()), default=0)
 
 
 def fit_picture(inline_shape, width: int, height: int) -> None:
@@ -419,18 +464,16 @@ def table_paragraphs(tbl, rows: slice = slice(None)) -> list:
     return [p for tr in tbl.tr_lst[rows] for p in tr.iter(qn("w:p"))]
 
 
-def normalised_zip(data: bytes, date_time: tuple) -> bytes:
-    """The same package with fixed entry times and order, so identical input gives identical bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+def normalised_zip(entries: dict[str, bytes], date_time: tuple) -> bytes:
+    """The package's entries zipped with fixed times and order, so identical input gives identical bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        names = source.namelist()
-        ordered = ["[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
+        ordered = ["[Content_Types].xml"] + sorted(n for n in entries if n != "[Content_Types].xml")
         for name in ordered:
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            target.writestr(info, entries[name])
     return out.getvalue()
 
 
@@ -627,11 +670,26 @@ def set_app_properties(doc, application: str, company: str) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def saved(doc) -> bytes:
-    """The document as python-docx saves it."""
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+class _Entries(dict):
+    """Stands in for python-docx's zip writer: keeps each entry's bytes by name, to be zipped once."""
+
+    def write(self, pack_uri, blob) -> None:
+        self[pack_uri.membername] = blob
+
+
+def package_entries(doc) -> dict[str, bytes]:
+    """The entries python-docx's save would zip (content types, relationships, parts), by name; written by
+    its own package writer, so zipping them once (not zipping, reading back and zipping again) gives the
+    same bytes."""
+    package = doc.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    entries = _Entries()
+    PackageWriter._write_content_types_stream(entries, parts)
+    PackageWriter._write_pkg_rels(entries, package.rels)
+    PackageWriter._write_parts(entries, parts)
+    return entries
 
 
 # right to left ---------------------------------------------------------------------
@@ -827,7 +885,10 @@ def story_paragraphs(doc, footnotes) -> list:
     return [p for root in roots for p in root.iter(qn("w:p"))]
 
 
+_ALL_TEXT = etree.XPath("descendant::text()", smart_strings=False)
+
+
 def holds_rtl_text(doc, footnotes) -> bool:
-    """Whether any text of the body or the footnotes is in a right-to-left script."""
-    return any(RTL_TEXT.search(text) for root in (doc.element.body, footnotes.element)
-               for text in root.itertext())
+    """Whether any text of the body or the footnotes is in a right-to-left script (read by XPath:
+    itertext makes a python-docx object of every element it passes, ten times slower)."""
+    return any(RTL_TEXT.search(text) for root in (doc.element.body, footnotes.element) for text in _ALL_TEXT(root))

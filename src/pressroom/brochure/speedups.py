@@ -1,0 +1,117 @@
+"""Faster equivalents of three steps of WeasyPrint 70 whose cost grows with the square of the brochure's
+length, put in place only while Pressroom renders (`faster_weasyprint()`).
+
+Each gives the same results as the code it stands in for (the brochure's bytes do not change); each
+only avoids going through the whole document again for every page or element:
+
+- `PDF.page_references` (pydyf) makes the reference of every page each time it is read, and tagging
+  reads it for every tagged element and every link target: kept until a page is added.
+- `set_page_type_computed_styles` looks through the styles of every element of the document, for each
+  page, for the page's margin boxes: looks up the margin boxes the @page rules name instead.
+- `TargetCollector.cache_target_page_counters` goes through every counter lookup of the document each
+  time a target lands on a page (every section, figure and table the contents or a cross-reference
+  points to): an index of the lookups by the target they wait for, made once pagination starts
+  (no lookup is added after that).
+
+The two WeasyPrint ones are written against WeasyPrint 70.0 (pinned in pyproject.toml) and used only
+with it; the pydyf one depends only on what the property returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+
+WEASYPRINT_VERSION = "70.0"
+
+
+@contextlib.contextmanager
+def faster_weasyprint():
+    """While inside, WeasyPrint renders with the equivalents above."""
+    import pydyf
+    import weasyprint
+    from weasyprint.css.targets import TargetCollector
+    from weasyprint.layout import page
+
+    patches = [(pydyf.PDF, "page_references", property(_page_references))]
+    if weasyprint.__version__ == WEASYPRINT_VERSION:
+        patches += [(page, "set_page_type_computed_styles", _set_page_type_computed_styles),
+                    (TargetCollector, "cache_target_page_counters", _cache_target_page_counters)]
+    saved = [(owner, name, owner.__dict__[name]) for owner, name, _ in patches]
+    for owner, name, replacement in patches:
+        setattr(owner, name, replacement)
+    try:
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
+def _page_references(pdf):
+    """pydyf's page_references, kept while no page is added."""
+    kids = pdf.pages["Kids"]
+    kept = pdf.__dict__.get("_kept_page_references")
+    if kept is None or kept[0] != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        kept = pdf.__dict__["_kept_page_references"] = (len(kids), references)
+    return kept[1]
+
+
+def _set_page_type_computed_styles(page_type, html, style_for):
+    """WeasyPrint's, looking up the page's margin boxes among those its @page rules name."""
+    style_for.add_page_declarations(page_type)
+    style_for.set_computed_styles(page_type, root=html.etree_element, parent=html.etree_element,
+                                  base_url=html.base_url)
+    cascaded = style_for.get_cascaded_styles()
+    for pseudo_type in _margin_boxes_named(style_for):
+        if (page_type, pseudo_type) in cascaded:
+            style_for.set_computed_styles(page_type, pseudo_type=pseudo_type, root=html.etree_element,
+                                          parent=page_type, base_url=html.base_url)
+
+
+def _margin_boxes_named(style_for) -> list:
+    """The margin boxes (@top-left, ...) the @page rules of the stylesheets name, in their order."""
+    named = {}
+    for sheet, _, _ in style_for._sheets:
+        for _, selector_list, _ in sheet.page_rules:
+            for _, pseudo_type, _ in selector_list:
+                if pseudo_type:
+                    named.setdefault(pseudo_type)
+    return list(named)
+
+
+def _cache_target_page_counters(self, anchor_name, page_counter_values, page_maker_index, page_maker):
+    """WeasyPrint's, going only through the lookups that wait for `anchor_name`, in the same order."""
+    if self.collecting:
+        return
+    target = self.target_lookup_items.get(anchor_name)
+    if not target or target.state != "up-to-date":
+        return
+    target.page_maker_index = page_maker_index
+    if target.cached_page_counter_values == page_counter_values:
+        return
+    target.cached_page_counter_values = copy.deepcopy(page_counter_values)
+    for item in _lookups_waiting_for(self, anchor_name):
+        if item.page_maker_index is None or item.page_maker_index >= len(page_maker):
+            item.pending = True  # pending marker for remake_page
+            continue
+        for counter_name in item.missing_target_counters[anchor_name]:
+            if page_counter_values.get(counter_name) is not None:
+                page_maker[item.page_maker_index][-1]["content_changed"] = True
+                item.parse_again(item.cached_page_counter_values)
+                break
+
+
+def _lookups_waiting_for(collector, anchor_name) -> list:
+    """The `content` counter lookups that miss a counter of `anchor_name`, in the collector's order; the
+    index is made again should the lookups change."""
+    lookups = collector.counter_lookup_items
+    index = collector.__dict__.get("_lookups_by_anchor")
+    if index is None or index[0] != len(lookups):
+        by_anchor = {}
+        for (_, css_token), item in lookups.items():
+            if css_token == "content":
+                for anchor in item.missing_target_counters:
+                    by_anchor.setdefault(anchor, []).append(item)
+        index = collector.__dict__["_lookups_by_anchor"] = (len(lookups), by_anchor)
+    return index[1].get(anchor_name, [])
