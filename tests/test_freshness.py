@@ -4,6 +4,7 @@ what an output was made from (a file, a folder's files, a setting, the output it
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -42,14 +43,15 @@ def built(project, capsys):
 
 
 def build(project, capsys, *arguments) -> list[str]:
-    """`pressroom build ARGUMENTS` in the project; its output lines."""
+    """`pressroom build ARGUMENTS` in the project; its output lines, without the size and time of each file
+    written."""
     cwd = os.getcwd()
     os.chdir(project.root)
     try:
         assert main(["build", *arguments]) == 0
     finally:
         os.chdir(cwd)
-    return capsys.readouterr().out.splitlines()
+    return [re.sub(r" \([^()]* kB, [0-9.]+ s\)$", "", line) for line in capsys.readouterr().out.splitlines()]
 
 
 def test_a_build_with_nothing_changed_says_so_and_writes_nothing(built, capsys):

@@ -46,7 +46,7 @@ def test_quiet_prints_nothing_on_success_and_verbose_prints_each_step(project, m
     quiet = invoke(project, "-q", "build", "web")
     assert quiet.exit_code == 0 and quiet.output == ""
     assert invoke(project, "-q", "check").output == ""
-    verbose = invoke(project, "-v", "build", "web").stdout.splitlines()
+    verbose = invoke(project, "-v", "build", "web", "--force").stdout.splitlines()
     assert re.fullmatch(r"read and checked \d+ files and folders in \d+\.\d\d s", verbose[0])
     assert re.fullmatch(r"rendered web in \d+\.\d\d s from \d+ files and folders", verbose[1])
     assert [WROTE.match(line) is not None for line in verbose[2:]] == [True, True]
@@ -90,7 +90,7 @@ def test_a_long_build_shows_a_progress_line_on_a_terminal_and_none_elsewhere(pro
     assert "\x1b" not in shown  # the progress line is carriage returns and spaces only
     assert "Warning" not in shown
     assert shown.splitlines()[-1].strip().startswith("wrote build/web/web.css")
-    piped = subprocess.run([*PRESSROOM, "build"], cwd=project.root, env=terminal_env(), capture_output=True,
+    piped = subprocess.run([*PRESSROOM, "build", "--force"], cwd=project.root, env=terminal_env(), capture_output=True,
                            text=True, timeout=180)
     assert piped.returncode == 0, piped.stderr
     assert piped.stderr == "" and "\r" not in piped.stdout and "\x1b" not in piped.stdout
