@@ -69,11 +69,7 @@ def build(settings: Settings, request: BuildRequest | None = None, force: bool =
     job = Job(settings, ProjectFiles(settings), request.funders)
     document, reads = validate(job, outputs)
     with output_folder(settings.out) as lock:
-        rendered = []  # (output, its files, what it was made from)
-        for output in outputs:
-            with job.files.recording() as own, render_budget(settings.max_render_seconds, _file_named(output, job)):
-                files = render_outputs(document, job, [output], reads)
-            rendered.append((output, files, {**reads[COMMON], **reads[output.name], **own}))
+        rendered = _render_each(document, job, outputs, reads)
         with lock():
             every = [file for _, files, _ in rendered for file in files]  # the outputs, then the depfiles:
             every.sort(key=lambda file: file[0].parent.name == DEPFILE_FOLDER)
@@ -81,6 +77,16 @@ def build(settings: Settings, request: BuildRequest | None = None, force: bool =
             for output in outputs:
                 output.finish(settings.out, written, job)
             return Built([path for path in written if path.parent.name != DEPFILE_FOLDER], up_to_date)
+
+
+def _render_each(document: m.Document, job: Job, outputs: list[Output], reads: dict[str, dict[Path, None]]) -> list:
+    """Each output rendered within the render budget: (output, its files and depfile, what it was made from)."""
+    rendered = []
+    for output in outputs:
+        with job.files.recording() as own, render_budget(job.settings.max_render_seconds, _file_named(output, job)):
+            files = render_outputs(document, job, [output], reads)
+        rendered.append((output, files, {**reads[COMMON], **reads[output.name], **own}))
+    return rendered
 
 
 def _file_named(output: Output, job: Job) -> str:
