@@ -104,7 +104,7 @@ def laid_out(reports: dict[str, bytes], settings) -> list[tuple[str, bytes]]:
     if not reports:  # no funders: no editions
         return []
     if settings.report_page_numbers:
-        result = paginate(documents)
+        result = paginate(documents, with_pdfs=settings.report_pdf)
         if result is None:
             warn_unpaginated()
         else:

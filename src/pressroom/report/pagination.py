@@ -51,12 +51,16 @@ def warn_unpaginated() -> None:
          f"their fields; {INSTALL_HINT}")
 
 
-def paginate(reports: list[bytes]) -> tuple[list[bytes], list[bytes]] | None:
-    """Each report with its contents' page numbers filled in, and its PDF; None without LibreOffice."""
+def paginate(reports: list[bytes], with_pdfs: bool = True) -> tuple[list[bytes], list[bytes] | None] | None:
+    """Each report with its contents' page numbers filled in, and (`with_pdfs`) its PDF; None without
+    LibreOffice. Without the PDFs LibreOffice runs once: only a PDF needs laying out again once the
+    numbers are in."""
     if not reports or libreoffice() is None:
         return None
     pdfs = to_pdf(reports)
     numbered = [fill_page_numbers(report, bookmark_pages(pdf)) for report, pdf in zip(reports, pdfs)]
+    if not with_pdfs:
+        return numbered, None
     # Page numbers take no room the layout did not already give them (a tab leads to each), so the
     # PDF laid out before they were written shows the same pages; convert again only where they moved.
     changed = [i for i, (old, new) in enumerate(zip(reports, numbered)) if old != new]
