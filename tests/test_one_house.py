@@ -268,6 +268,32 @@ def test_a_project_without_templates_builds_with_the_built_in_theme_byte_for_byt
     assert digests(bare / "build") == digests(repo_project.out)
 
 
+def test_check_of_a_project_without_templates_finds_the_themes_stylesheet(repo_project, tmp_path, monkeypatch,
+                                                                          capsys):
+    bare = tmp_path / "bare"
+    shutil.copytree(repo_project.content, bare / "content")
+    monkeypatch.chdir(bare)
+    assert main(["check"]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.startswith("ok: ")
+
+
+def test_check_still_refuses_a_stylesheet_neither_the_project_nor_the_theme_has(project, capsys):
+    template = project.templates / "brochure" / "brochure.html.j2"
+    template.write_text(template.read_text().replace('href="brochure.css"', 'href="missing.css"'))
+    assert main(["check", *project.args()]) == 1
+    err = capsys.readouterr().err
+    assert f"Error: {template}: resource: 'missing.css' does not exist" in err, err
+
+
+def test_load_settings_takes_the_project_folder_as_text_and_finds_its_folders(tmp_path):
+    assert main(["new", str(tmp_path / "p")]) == 0
+    settings = pressroom.load_settings(str(tmp_path / "p"))
+    assert settings.content == tmp_path / "p" / "content"
+    assert settings.out == tmp_path / "p" / "build"
+    assert not settings.templates_given  # no templates/ in it: the built-in theme, not an error
+    assert pressroom.check(settings).meta.title
+
+
 def test_a_projects_template_overrides_the_theme_file_by_file(project):
     shutil.rmtree(project.templates)
     project.write("templates/brochure/brochure.css", (REPO / "templates/brochure/brochure.css").read_text()

@@ -20,7 +20,7 @@ __all__ = ["BaseOutput", "Document", "Job", "Output", "PressroomError", "Problem
            "build", "check", "load_settings", "read", "register", "registry", "render"]
 
 _LAZY = {
-    "Settings": "settings", "load_settings": "settings",
+    "Settings": "settings",
     "Output": "outputs", "BaseOutput": "outputs", "Job": "outputs", "register": "outputs",
     "registry": "outputs",
     "PressroomError": "errors", "Problem": "errors",
@@ -34,6 +34,14 @@ def __getattr__(name: str):
 
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'pressroom' has no attribute {name!r}")
+
+
+def load_settings(project_dir=".", **overrides):
+    """The settings of the project in `project_dir` (a path or text): defaults (its content/, templates/ and
+    build/), then its pressroom.yaml, then `overrides` (setting names, as in pressroom.yaml)."""
+    from .settings import load_settings as load
+
+    return load(project_dir, folders_in_project=True, **overrides)
 
 
 def read(settings):

@@ -83,8 +83,9 @@ class Settings:
 
     @property
     def templates_given(self) -> bool:
-        """Whether a templates folder other than the default was asked for (it must then exist)."""
-        return self.templates != Path("templates")
+        """Whether a templates folder other than the default (templates/ beside content/) was asked for
+        (it must then exist)."""
+        return self.templates not in (Path("templates"), self.content.parent / "templates")
 
 
 SETTINGS: tuple[dataclasses.Field, ...] = dataclasses.fields(Settings)
@@ -120,9 +121,16 @@ def canonical_choice(field: dataclasses.Field, value):
     return value
 
 
-def load_settings(project_dir: Path = Path("."), **overrides) -> Settings:
-    """Defaults, then pressroom.yaml in the project folder, then explicit overrides (CLI options)."""
+def load_settings(project_dir: Path | str = Path("."), *, folders_in_project: bool = False,
+                  **overrides) -> Settings:
+    """Defaults, then pressroom.yaml in the project folder, then explicit overrides (CLI options).
+    `folders_in_project`: the default folders (content/, templates/, build/) are the project folder's,
+    as the public API has them; the command line keeps them in the working directory."""
+    project_dir = Path(project_dir)
     settings = Settings()
+    if folders_in_project:
+        settings = settings.replace(**{field.name: project_dir / field.default
+                                       for field in SETTINGS if field.metadata["folder"]})
     config_path = project_dir / CONFIG_FILE
     if config_path.is_file():
         config = read_project_config(config_path)

@@ -70,9 +70,26 @@ def check_brochure(document: m.Document, job) -> None:
     """Render the brochure's HTML and refuse, as a build would, any resource it loads from outside."""
     html = render_brochure_html(document, job)
     folder = job.settings.templates / "brochure"
-    urls = [(line, construct, url) for line, construct, url in html_resource_urls(html) if url.strip()]
-    for _, _, refusal in job.files.sandbox.refusals(urls, folder):
-        raise PressroomError(f"resource: {refusal}", folder / TEMPLATES[job.settings.layout])
+    template = job.files.template(f"brochure/{TEMPLATES[job.settings.layout]}") or folder / TEMPLATES[job.settings.layout]
+    for line, construct, url in html_resource_urls(html):
+        if not url.strip():
+            continue
+        # as the renderer's fetcher does: a file the project's templates/ lacks is the theme's
+        base = job.files.theme / "brochure" if _only_in_theme(url, folder, job.files.theme / "brochure") else folder
+        for _, _, refusal in job.files.sandbox.refusals([(line, construct, url)], base):
+            raise PressroomError(f"resource: {refusal}", template)
+
+
+def _only_in_theme(url: str, folder: Path, theme_folder: Path) -> bool:
+    """Whether a relative URL in a brochure template names a file the theme has and the project lacks."""
+    parts = urlsplit(url.strip())
+    if parts.scheme or parts.netloc or not parts.path:
+        return False
+    relative = unquote(parts.path)
+    try:
+        return not (folder / relative).exists() and (theme_folder / relative).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, say: the sandbox reports it
+        return False
 
 
 def cmyk_profile() -> Path:
