@@ -338,7 +338,7 @@ class DocxWriter:
         if inlines:
             p.append(self.run(": "))
             self.inlines(env, p, inlines)
-        self.state.captions[kind].append((name, "".join(p.xpath(".//w:t/text()"))))
+        self.state.captions[kind].append((name, x.paragraph_text(p)))
 
     def reference_bookmark(self, identifier: str) -> str:
         """The bookmark a caption's label gets: hidden (_Ref, as Word names its own), unique."""
