@@ -563,11 +563,7 @@ class DocxWriter:
         p = self._p(style)
         if index == 0:
             x.begin_field(p, field)
-        link = x.internal_link(name, self.run(text))
-        link.append(x.tab_run())
-        for run in x.field_runs(PAGEREF_FIELD.format(name), [self.run("")]):
-            link.append(run)
-        p.append(link)
+        p.append(x.contents_link(name, text, PAGEREF_FIELD.format(name)))
         if index == count - 1:
             x.end_field(p)
         return p

@@ -142,6 +142,11 @@ def paragraph_text(p) -> str:
 
 def new_paragraph(style_id: str | None = None):
     """A w:p element, in the paragraph style `style_id` (else Normal), not placed anywhere yet."""
+    return _copy(_paragraph_model(style_id))
+
+
+@functools.lru_cache(maxsize=None)
+def _paragraph_model(style_id: str | None):
     p = OxmlElement("w:p")
     if style_id is not None:
         set_paragraph_style(p, style_id)
@@ -197,6 +202,25 @@ def internal_link(anchor: str, run):
     """A w:hyperlink to the bookmark `anchor` holding `run`, not placed anywhere yet."""
     link = element("w:hyperlink", anchor=anchor, history=1)
     link.append(run)
+    return link
+
+
+def contents_link(anchor: str, text: str, instruction: str):
+    """internal_link(anchor, text_run(text)) followed by a tab and the field `instruction` with an empty
+    result (a contents entry's page number), not placed anywhere yet: a copy of one made once."""
+    link = _copy(_contents_link_model())
+    link.set(qn("w:anchor"), anchor)
+    link[0][-1].text = text
+    link[3][-1].text = f" {instruction} "  # the w:instrText of the field's second run
+    return link
+
+
+@functools.lru_cache(maxsize=None)
+def _contents_link_model():
+    link = internal_link("", text_run(""))
+    link.append(tab_run())
+    for run in field_runs("", [text_run("")]):
+        link.append(run)
     return link
 
 
@@ -256,12 +280,18 @@ def end_field(p) -> None:
 
 
 def _field_char(kind: str):
-    return copy.deepcopy(_field_char_model(kind))
+    return _copy(_field_char_model(kind))
 
 
 @functools.lru_cache(maxsize=None)
 def _field_char_model(kind: str):
     return _run(element("w:fldChar", fldCharType=kind))
+
+
+def _copy(model):
+    """A copy of `model` and its descendants: what copy.deepcopy makes of an lxml element, without the
+    copy module's bookkeeping, which cost as much as the copy."""
+    return model.__deepcopy__(None)
 
 
 def text_run(text: str):
@@ -273,7 +303,7 @@ def formatted_run(text: str, style_id: str | None = None, bold: bool = False, it
                   superscript: bool = False):
     """A run of text in the character style `style_id`, with direct bold, italic and superscript: a copy
     of the first such run made (copying one is faster than making its elements again), given `text`."""
-    run = copy.deepcopy(_run_model(style_id, bold, italic, superscript))
+    run = _copy(_run_model(style_id, bold, italic, superscript))
     run[-1].text = text  # the w:t, after any w:rPr
     return run
 
