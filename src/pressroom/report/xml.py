@@ -939,10 +939,9 @@ def story_paragraphs(doc, footnotes) -> list:
     return [p for root in roots for p in root.iter(qn("w:p"))]
 
 
-_ALL_TEXT = etree.XPath("descendant::text()", smart_strings=False)
-
-
 def holds_rtl_text(doc, footnotes) -> bool:
-    """Whether any text of the body or the footnotes is in a right-to-left script (read by XPath:
-    itertext makes a python-docx object of every element it passes, ten times slower)."""
-    return any(RTL_TEXT.search("".join(_ALL_TEXT(root))) for root in (doc.element.body, footnotes.element))
+    """Whether any text of the body or the footnotes is in a right-to-left script (their text taken by
+    lxml's text serialisation, twice as fast as joining the XPath text() nodes; itertext makes a
+    python-docx object of every element it passes, ten times slower)."""
+    return any(RTL_TEXT.search(etree.tostring(root, method="text", encoding=str, with_tail=False))
+               for root in (doc.element.body, footnotes.element))
