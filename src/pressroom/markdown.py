@@ -12,7 +12,7 @@ import unicodedata
 from typing import Callable
 
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
+from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -92,6 +92,64 @@ def _record_nesting_limit(parser: MarkdownIt) -> None:
     parser.block.tokenize = tokenize_recording
 
 
+class Node:
+    """A node of the syntax tree: a token standing alone (text, an image, an inline run with the inline
+    tokens as children) or an opening and closing pair with the tokens between as children. What
+    markdown-it's SyntaxTreeNode gives the reader (type, children and the token's fields), made for a
+    fraction of the time: its properties look the token up on every read."""
+
+    __slots__ = ("type", "children", "token")
+
+    def __init__(self, token: Token, children: list[Node]):
+        self.token = token  # the opening token of a pair
+        self.type = token.type.removesuffix("_open") if token.nesting == 1 else token.type
+        self.children = children
+
+    @property
+    def map(self) -> tuple[int, int] | None:
+        return tuple(self.token.map) if self.token.map else None
+
+    @property
+    def tag(self) -> str:
+        return self.token.tag
+
+    @property
+    def info(self) -> str:
+        return self.token.info
+
+    @property
+    def content(self) -> str:
+        return self.token.content
+
+    @property
+    def attrs(self) -> dict:
+        return self.token.attrs
+
+    @property
+    def meta(self) -> dict:
+        return self.token.meta
+
+    @property
+    def hidden(self) -> bool:
+        return self.token.hidden
+
+
+def syntax_tree(tokens: list[Token]) -> list[Node]:
+    """The top-level nodes of a token stream, as SyntaxTreeNode(tokens).children would give them."""
+    top: list[Node] = []
+    open_children = [top]  # the children of each pair still open, outermost first
+    for token in tokens:
+        if token.nesting == 1:
+            children: list[Node] = []
+            open_children[-1].append(Node(token, children))
+            open_children.append(children)
+        elif token.nesting == -1:
+            open_children.pop()
+        else:
+            open_children[-1].append(Node(token, syntax_tree(token.children) if token.children else []))
+    return top
+
+
 def slugify(text: str) -> str:
     """An anchor from heading text, the way Pandoc and GitHub make them (keeps non-Latin letters)."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -151,15 +209,15 @@ class BodyReader:
                 continue
             self.limit_problems = [(token.map[0] + 1 + self.line_offset, refusal)]
             return m.Body()
-        tree = SyntaxTreeNode(tokens)
-        footnote_blocks = [node for node in tree.children if node.type == "footnote_block"]
-        blocks = self._blocks([node for node in tree.children if node.type != "footnote_block"])
+        tree = syntax_tree(tokens)
+        footnote_blocks = [node for node in tree if node.type == "footnote_block"]
+        blocks = self._blocks([node for node in tree if node.type != "footnote_block"])
         footnotes = self._footnotes(footnote_blocks[-1]) if footnote_blocks else []
         return m.Body(blocks, tuple(footnotes))
 
     # blocks ----------------------------------------------------------------
 
-    def _block(self, node: SyntaxTreeNode) -> m.Block:
+    def _block(self, node: Node) -> m.Block:
         if node.map:
             self.current_line = node.map[0] + 1 + self.line_offset
         kind = node.type
@@ -207,7 +265,7 @@ class BodyReader:
                 index += 1
         return tuple(blocks)
 
-    def _captioned_table(self, table: SyntaxTreeNode, caption: SyntaxTreeNode | None) -> m.Table:
+    def _captioned_table(self, table: Node, caption: Node | None) -> m.Table:
         block = self._block(table)
         if caption is None:
             return block
@@ -222,7 +280,7 @@ class BodyReader:
         return m.Table(block.alignments, block.header, block.rows, tuple(i for i in inlines if i != m.Text("")),
                        identifier, number)
 
-    def _figure(self, node: SyntaxTreeNode) -> m.Figure | None:
+    def _figure(self, node: Node) -> m.Figure | None:
         """An image alone in its paragraph, with a caption (its title) or an identifier, or any chart: a
         numbered figure. The caption is the title, else the alt text (else, for a chart, its title)."""
         inline = node.children[0] if len(node.children) == 1 else None
@@ -260,14 +318,14 @@ class BodyReader:
         self.anchors.add(identifier)
         return identifier
 
-    def _items(self, node: SyntaxTreeNode) -> tuple[m.ListItem, ...]:
+    def _items(self, node: Node) -> tuple[m.ListItem, ...]:
         return tuple(m.ListItem(self._blocks(item.children)) for item in node.children)
 
     @staticmethod
-    def _is_tight(node: SyntaxTreeNode) -> bool:
+    def _is_tight(node: Node) -> bool:
         return all(p.hidden for item in node.children for p in item.children if p.type == "paragraph")
 
-    def _table(self, node: SyntaxTreeNode) -> m.Table:
+    def _table(self, node: Node) -> m.Table:
         rows = [tr for section in node.children for tr in section.children]
         header_row, body_rows = rows[0], rows[1:]
         alignments = tuple(_alignment(cell) for cell in header_row.children)
@@ -275,7 +333,7 @@ class BodyReader:
         body = tuple(tuple(self._inline_children(cell) for cell in tr.children) for tr in body_rows)
         return m.Table(alignments, header, body)
 
-    def _footnotes(self, block: SyntaxTreeNode) -> list[m.Footnote]:
+    def _footnotes(self, block: Node) -> list[m.Footnote]:
         by_number = {}
         for note in block.children:
             number = self.footnote_numbers.get(note.meta["id"])
@@ -288,7 +346,7 @@ class BodyReader:
 
     # inlines ---------------------------------------------------------------
 
-    def _inline_children(self, node: SyntaxTreeNode) -> tuple[m.Inline, ...]:
+    def _inline_children(self, node: Node) -> tuple[m.Inline, ...]:
         inlines = []
         for child in node.children:
             if child.type == "inline":
@@ -307,7 +365,7 @@ class BodyReader:
                 out.append(inline)
         return out
 
-    def _inline(self, node: SyntaxTreeNode) -> m.Inline | None:
+    def _inline(self, node: Node) -> m.Inline | None:
         kind = node.type
         if kind == "text":
             return m.Text(node.content)
@@ -350,7 +408,7 @@ class BodyReader:
             return None  # the back-link arrow; writers make their own
         raise ValueError(f"unsupported Markdown inline: {kind}")
 
-    def _span(self, node: SyntaxTreeNode) -> m.Inline:
+    def _span(self, node: Node) -> m.Inline:
         """`[words]{lang=en}`: the words in another language. A span with no language, or with anything
         else in its braces, is a problem (the writers would have nothing to do with it)."""
         children = tuple(self._inlines(node.children))
@@ -373,11 +431,11 @@ class BodyReader:
         return anchor
 
 
-def _is_blank(node: SyntaxTreeNode) -> bool:
+def _is_blank(node: Node) -> bool:
     return node.type in ("softbreak", "hardbreak") or (node.type == "text" and not node.content.strip())
 
 
-def _is_table_caption(node: SyntaxTreeNode) -> bool:
+def _is_table_caption(node: Node) -> bool:
     """A paragraph that opens with `Table:` (or `:`) as plain text."""
     if node.type != "paragraph" or not node.children or not node.children[0].children:
         return False
@@ -395,12 +453,12 @@ def _split_identifier(inlines: list) -> tuple[list, str]:
     return inlines[:-1] + ([m.Text(rest)] if rest else []), found.group("id")
 
 
-def _title(node: SyntaxTreeNode) -> str:
+def _title(node: Node) -> str:
     """A link's or image's title attribute ("" when it has none)."""
     return str(node.attrs.get("title", "") or "")
 
 
-def _alignment(cell: SyntaxTreeNode) -> str:
+def _alignment(cell: Node) -> str:
     style = str(cell.attrs.get("style", ""))
     return style.removeprefix("text-align:") if style.startswith("text-align:") else ""
 

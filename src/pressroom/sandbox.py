@@ -11,6 +11,7 @@ from __future__ import annotations
 import binascii
 import io
 import os
+import stat
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
@@ -52,6 +53,7 @@ class Sandbox:
         self.files = {path.resolve() for path in files}  # single files allowed outside the roots
         self.allow_remote = allow_remote
         self.named = self.roots[:named]  # the folders refusals name (not the built-in theme's)
+        self.folders: dict[tuple, tuple[Path, bool]] = {}  # folder: (resolved, inside an allowed folder)
 
     def classify(self, src: str, base_dir: Path) -> tuple[str, Path | None]:
         """("local", path) | ("remote", None) | ("data", None); raises ResourceRefused otherwise."""
@@ -77,6 +79,9 @@ class Sandbox:
 
     def check_local(self, path: Path, src: str) -> Path:
         """The resolved file, if it exists inside an allowed folder (after `..` and symlinks)."""
+        resolved = self.plain_file(path)
+        if resolved is not None:
+            return resolved
         resolved = self.resolve(path, src)
         kind = _file_kind(resolved, src)
         if kind != "file":
@@ -101,9 +106,32 @@ class Sandbox:
             raise OutsideProject(f"'{shortened(src)}' is outside the project; resources must be inside {allowed}")
         return resolved
 
+    def plain_file(self, path: Path) -> Path | None:
+        """`path` resolved, if it is a file, not a link, in a folder that resolves inside an allowed folder;
+        else None (`resolve` then finds out what it is). The resolved folder is kept: resolving every file
+        (a look at each folder on the way) cost more than reading it, for the thousands a long report has."""
+        name = path.name
+        if name in ("", ".."):
+            return None
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return None
+            key = (os.getcwd(), path.parent)  # a relative path's folder depends on the working folder
+            folder = self.folders.get(key)
+            if folder is None:
+                resolved = path.parent.resolve()
+                folder = self.folders[key] = (
+                    resolved, any(resolved == root or resolved.is_relative_to(root) for root in self.roots))
+        except (OSError, ValueError, RuntimeError):
+            return None
+        resolved = folder[0] / name
+        return resolved if folder[1] or resolved in self.files else None
+
     def file_problem(self, path: Path, folder_allowed: bool = False) -> str | None:
         """Why a file found in a project folder may not be read, or None: a link out of the project or
         in a loop, a dangling link, a folder (unless `folder_allowed`)."""
+        if self.plain_file(path) is not None:
+            return None
         try:
             kind = _file_kind(self.resolve(path, path.name), path.name)
         except OutsideProject:

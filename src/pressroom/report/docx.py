@@ -338,7 +338,7 @@ class DocxWriter:
         if inlines:
             p.append(self.run(": "))
             self.inlines(env, p, inlines)
-        self.state.captions[kind].append((name, "".join(p.xpath(".//w:t/text()"))))
+        self.state.captions[kind].append((name, x.paragraph_text(p)))
 
     def reference_bookmark(self, identifier: str) -> str:
         """The bookmark a caption's label gets: hidden (_Ref, as Word names its own), unique."""
@@ -563,11 +563,7 @@ class DocxWriter:
         p = self._p(style)
         if index == 0:
             x.begin_field(p, field)
-        link = x.internal_link(name, self.run(text))
-        link.append(x.tab_run())
-        for run in x.field_runs(PAGEREF_FIELD.format(name), [self.run("")]):
-            link.append(run)
-        p.append(link)
+        p.append(x.contents_link(name, text, PAGEREF_FIELD.format(name)))
         if index == count - 1:
             x.end_field(p)
         return p

@@ -119,13 +119,17 @@ def plan_report(document: m.Document, files, funder: dict | None = None) -> list
     # `| tojson` writes YAML-safe strings; ensure_ascii would split emoji into surrogate escapes that YAML
     # reads back as two broken halves.
     environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    line_map: list[int] = []
-    text = render_template(environment, TEMPLATE, line_map, document=document, meta=document.meta,
-                           sections=document.sections, data=document.data, funder=funder)
+    context = dict(document=document, meta=document.meta, sections=document.sections, data=document.data,
+                   funder=funder)
+    text = render_template(environment, TEMPLATE, **context)
     path = files.template(f"report/{TEMPLATE}") or files.templates / "report" / TEMPLATE
     try:
         items, _ = load_yaml(text)
     except YamlProblem as error:
+        # the same text again, noting the template line that wrote each line (rendering is four times
+        # slower so, and only a problem needs it)
+        line_map: list[int] = []
+        render_template(environment, TEMPLATE, line_map, **context)
         line = line_map[error.line - 1] if error.line and 0 < error.line <= len(line_map) else None
         raise PressroomError(f"rendered template is not valid YAML ({error.message}); "
                              "quote values with '| tojson'", path, line or None) from None

@@ -119,11 +119,22 @@ def headings(doc, levels: dict[str, int]) -> list[tuple[int, str, str]]:
     level), in order; each of them holds its bookmark."""
     found = []
     for p in doc.element.body.iterchildren(qn("w:p")):
-        style = p.style
-        if style in levels:
+        style = _STYLE(p)
+        if style and style[0] in levels:
             start = p.find(qn("w:bookmarkStart"))
-            found.append((levels[style], start.get(qn("w:name")), "".join(p.xpath(".//w:t/text()"))))
+            found.append((levels[style[0]], start.get(qn("w:name")), paragraph_text(p)))
     return found
+
+
+# XPath compiled once: python-docx's element.xpath() compiles its expression on every call
+_NAMESPACES = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+_STYLE = etree.XPath("w:pPr/w:pStyle/@w:val", namespaces=_NAMESPACES, smart_strings=False)
+_TEXTS = etree.XPath(".//w:t/text()", namespaces=_NAMESPACES, smart_strings=False)
+
+
+def paragraph_text(p) -> str:
+    """The text of the paragraph's w:t elements (what p.xpath(".//w:t/text()") gives), joined."""
+    return "".join(_TEXTS(p))
 
 
 # paragraphs and runs -------------------------------------------------------------
@@ -131,6 +142,11 @@ def headings(doc, levels: dict[str, int]) -> list[tuple[int, str, str]]:
 
 def new_paragraph(style_id: str | None = None):
     """A w:p element, in the paragraph style `style_id` (else Normal), not placed anywhere yet."""
+    return _copy(_paragraph_model(style_id))
+
+
+@functools.lru_cache(maxsize=None)
+def _paragraph_model(style_id: str | None):
     p = OxmlElement("w:p")
     if style_id is not None:
         set_paragraph_style(p, style_id)
@@ -186,6 +202,25 @@ def internal_link(anchor: str, run):
     """A w:hyperlink to the bookmark `anchor` holding `run`, not placed anywhere yet."""
     link = element("w:hyperlink", anchor=anchor, history=1)
     link.append(run)
+    return link
+
+
+def contents_link(anchor: str, text: str, instruction: str):
+    """internal_link(anchor, text_run(text)) followed by a tab and the field `instruction` with an empty
+    result (a contents entry's page number), not placed anywhere yet: a copy of one made once."""
+    link = _copy(_contents_link_model())
+    link.set(qn("w:anchor"), anchor)
+    link[0][-1].text = text
+    link[3][-1].text = f" {instruction} "  # the w:instrText of the field's second run
+    return link
+
+
+@functools.lru_cache(maxsize=None)
+def _contents_link_model():
+    link = internal_link("", text_run(""))
+    link.append(tab_run())
+    for run in field_runs("", [text_run("")]):
+        link.append(run)
     return link
 
 
@@ -245,21 +280,40 @@ def end_field(p) -> None:
 
 
 def _field_char(kind: str):
+    return _copy(_field_char_model(kind))
+
+
+@functools.lru_cache(maxsize=None)
+def _field_char_model(kind: str):
     return _run(element("w:fldChar", fldCharType=kind))
+
+
+def _copy(model):
+    """A copy of `model` and its descendants: what copy.deepcopy makes of an lxml element, without the
+    copy module's bookkeeping, which cost as much as the copy."""
+    return model.__deepcopy__(None)
 
 
 def text_run(text: str):
     """A run of plain text, its spaces kept."""
-    t = OxmlElement("w:t")
-    t.set(qn("xml:space"), "preserve")
-    t.text = text
-    return _run(t)
+    return formatted_run(text)
 
 
 def formatted_run(text: str, style_id: str | None = None, bold: bool = False, italic: bool = False,
                   superscript: bool = False):
-    """A run of text in the character style `style_id`, with direct bold, italic and superscript."""
-    run = text_run(text)
+    """A run of text in the character style `style_id`, with direct bold, italic and superscript: a copy
+    of the first such run made (copying one is faster than making its elements again), given `text`."""
+    run = _copy(_run_model(style_id, bold, italic, superscript))
+    run[-1].text = text  # the w:t, after any w:rPr
+    return run
+
+
+@functools.lru_cache(maxsize=None)
+def _run_model(style_id: str | None, bold: bool, italic: bool, superscript: bool):
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = ""
+    run = _run(t)
     if style_id is None and not (bold or italic or superscript):
         return run
     rPr = OxmlElement("w:rPr")
@@ -885,10 +939,9 @@ def story_paragraphs(doc, footnotes) -> list:
     return [p for root in roots for p in root.iter(qn("w:p"))]
 
 
-_ALL_TEXT = etree.XPath("descendant::text()", smart_strings=False)
-
-
 def holds_rtl_text(doc, footnotes) -> bool:
-    """Whether any text of the body or the footnotes is in a right-to-left script (read by XPath:
-    itertext makes a python-docx object of every element it passes, ten times slower)."""
-    return any(RTL_TEXT.search(text) for root in (doc.element.body, footnotes.element) for text in _ALL_TEXT(root))
+    """Whether any text of the body or the footnotes is in a right-to-left script (their text taken by
+    lxml's text serialisation, twice as fast as joining the XPath text() nodes; itertext makes a
+    python-docx object of every element it passes, ten times slower)."""
+    return any(RTL_TEXT.search(etree.tostring(root, method="text", encoding=str, with_tail=False))
+               for root in (doc.element.body, footnotes.element))
