@@ -69,6 +69,19 @@ def test_arabic_text_comes_out_in_logical_order_with_english_spans_in_place(edit
     assert normal("في تطبيق الطب الدقيق (Precision Medicine). وتقوم") in text
 
 
+def test_the_chart_s_arabic_text_is_joined_and_in_reading_order(edition):
+    """The chart's title, legend, unit, source and sample note are shaped (laid over the chart in HTML): they
+    come out of the PDF as the words they are, not letter by letter in reverse."""
+    _, pdf, _ = edition
+    page = normal(pdf_text(pdf))
+    for words in ("الأسر التي دعمتها المنظمة النموذجية", "جلسات دعم الأسر", "الإرشاد الغذائي", "أسرة",
+                  "المصدر: مختلَقة لهذا النموذج؛ ليست أرقامًا حقيقية", "بيانات نموذجية: الأرقام مختلقة."):
+        assert normal(words) in page, words
+        assert normal(words)[::-1] not in page, words
+    for number in ("2023", "2024", "2025", "120", "165", "210"):  # the numbers stay in the SVG
+        assert number in page
+
+
 def test_the_arabic_font_is_embedded(edition):
     _, pdf, leaflet = edition
     for data in (pdf, leaflet):
