@@ -61,3 +61,58 @@ def test_brochure_contents_captions_and_cross_references_are_arabic_indic(brochu
         assert words in text, words
     assert "شكل ١" in indic[7] and not re.search("[٠-٩]", latin[7])  # page 8: captions and cross-references
     assert all(number in latin[7] for number in ("1", "2", "8", "9"))
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    config = settings(tmp_path_factory.mktemp("report"), "arabic-indic")
+    data = pressroom.render(config, "report", read(config))["report.docx"]
+    package = zipfile.ZipFile(io.BytesIO(data))
+    return {name: etree.fromstring(package.read(name)) for name in package.namelist()
+            if name.startswith("word/") and name.endswith(".xml") and ("document" in name or "footer" in name)}
+
+
+def field_results(root) -> dict[str, list[str]]:
+    """The text of each complex field's result (nested ones too), by its instruction's first word."""
+    results: dict[str, list[str]] = {}
+    open_fields: list[list] = []  # [instruction, result text] of each field begun and not yet ended
+    for node in root.iter(f"{W}instrText", f"{W}fldChar", f"{W}t"):
+        if node.tag == f"{W}fldChar":
+            kind = node.get(f"{W}fldCharType")
+            if kind == "begin":
+                open_fields.append(["", []])
+            elif kind == "end" and open_fields:
+                instruction, text = open_fields.pop()
+                results.setdefault(instruction.split()[0], []).append("".join(text))
+        elif open_fields and node.tag == f"{W}instrText":
+            open_fields[-1][0] += node.text or ""
+        elif open_fields and node.tag == f"{W}t":
+            open_fields[-1][1].append(node.text or "")
+    return results
+
+
+def test_report_fields_show_arabic_indic_numbers(report):
+    body = field_results(report["word/document.xml"])
+    assert sorted(body["SEQ"]) == ["١", "١", "٢"]  # two figures, one table
+    assert all(not WESTERN.search(result) for result in body["REF"]) and "شكل\u00a0٢" in body["REF"]
+    pagerefs = [result for result in body["PAGEREF"] if result]
+    if pagerefs:  # filled in when LibreOffice laid the report out
+        assert all(re.fullmatch("[٠-٩]+", result) for result in pagerefs), pagerefs
+    footers = [field_results(root) for name, root in report.items() if "footer" in name]
+    pages = [result for found in footers for result in found.get("PAGE", []) + found.get("NUMPAGES", [])]
+    assert pages and all(result == "١" for result in pages)
+
+
+def test_page_numbers_written_by_the_layout_follow_the_digits():
+    from pressroom.report.pagination import fill_page_numbers
+
+    config = Settings(content=REPO / "content", templates=REPO / "templates", out=REPO / "build")
+    data = pressroom.render(config.replace(report_page_numbers=False), "report", read(config))["report.docx"]
+    document = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    names = [re.match(r"\s*PAGEREF\s+(\S+)", node.text).group(1) for node in document.iter(f"{W}instrText")
+             if "PAGEREF" in node.text]
+    pages = {name.replace("_", "5F"): 12 for name in names}
+    for digits, page in (("arabic-indic", "١٢"), ("latin", "12")):
+        filled = etree.fromstring(zipfile.ZipFile(io.BytesIO(fill_page_numbers(data, pages, digits)))
+                                  .read("word/document.xml"))
+        assert page in field_results(filled)["PAGEREF"]
