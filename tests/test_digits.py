@@ -116,3 +116,13 @@ def test_page_numbers_written_by_the_layout_follow_the_digits():
         filled = etree.fromstring(zipfile.ZipFile(io.BytesIO(fill_page_numbers(data, pages, digits)))
                                   .read("word/document.xml"))
         assert page in field_results(filled)["PAGEREF"]
+
+
+def test_web_figure_and_table_numbers_are_arabic_indic(tmp_path):
+    for digits, figure, table in (("arabic-indic", "شكل ١:", "جدول ١"), ("latin", "شكل 1:", "جدول 1")):
+        config = settings(tmp_path / digits, digits)
+        page = lxml_html.fromstring(pressroom.render(config, "web", read(config))["web/index.html"])
+        captions = [normal(node.text_content()) for node in page.xpath("//figcaption | //caption")]
+        assert any(caption.startswith(figure) for caption in captions), captions
+        links = [normal(node.text_content()) for node in page.xpath("//a[contains(@class, 'xref')]")]
+        assert table in links, links

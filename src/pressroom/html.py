@@ -7,7 +7,7 @@ import base64
 from markupsafe import Markup, escape
 
 from . import model as m
-from .labels import words as words_for
+from .labels import in_digits, words as words_for
 
 
 class HtmlWriter:
@@ -16,11 +16,12 @@ class HtmlWriter:
     Numbered figures and tables: with `css_numbers` (the brochure) the numbers are left to CSS counters
     and cross-references to `target-counter()`, so the renderer numbers what it lays out; otherwise (the
     web edition) they are written from the model's numbers. `labels` are the document's, for
-    cross-references; `lang` chooses the words ("Figure", "Table"). With `html_chart_text` (the brochure: its
+    cross-references; `lang` chooses the words ("Figure", "Table"), `digits` the digits of the numbers it
+    writes (the digits setting: latin or arabic-indic). With `html_chart_text` (the brochure: its
     renderer draws SVG text letter by letter) a chart's text that needs shaping is HTML over the chart."""
 
     def __init__(self, prefix: str = "", heading_shift: int = 0, image_src=None, labels=None, lang: str = "en",
-                 css_numbers: bool = False, html_chart_text: bool = False):
+                 css_numbers: bool = False, html_chart_text: bool = False, digits: str = "latin"):
         self.prefix = prefix
         self.heading_shift = heading_shift  # added to heading levels (a page whose parts are <h2>: 1)
         self.image_src = image_src or _file_uri  # the src an image gets: a file: URI for the PDF renderer
@@ -28,6 +29,7 @@ class HtmlWriter:
         self.words = words_for(lang)
         self.css_numbers = css_numbers
         self.html_chart_text = html_chart_text
+        self.digits = digits
 
     def body(self, body: m.Body) -> Markup:
         html = "".join(self.block(block) for block in body.blocks)
@@ -93,7 +95,7 @@ class HtmlWriter:
         word = escape(self.words[kind])
         if self.css_numbers:
             return f'<span class="caption-label" data-label="{word}"></span>'
-        return f'<span class="caption-label">{word} {number}: </span>'
+        return f'<span class="caption-label">{word} {in_digits(str(number), self.digits)}: </span>'
 
     def numbered_figure(self, figure: m.Figure) -> str:
         """A figure with its number and caption; a chart drawn as SVG, with its source and sample note."""
@@ -173,7 +175,7 @@ class HtmlWriter:
         if self.css_numbers:
             return (f'<a class="xref xref-{kind}" href="{href}" data-label="{escape(self.words[kind])}" '
                     f'data-page="{escape(self.words["page"])}"></a>')
-        number = label.number if label else "?"
+        number = in_digits(str(label.number), self.digits) if label else "?"
         return f'<a class="xref" href="{href}">{escape(self.words[kind])} {number}</a>'
 
 
@@ -211,10 +213,12 @@ def _file_uri(image: m.Image) -> str:
 
 
 def render_body(body: m.Body, prefix: str = "", heading_shift: int = 0, image_src=None, labels=None,
-                lang: str = "en", css_numbers: bool = False, html_chart_text: bool = False) -> Markup:
+                lang: str = "en", css_numbers: bool = False, html_chart_text: bool = False,
+                digits: str = "latin") -> Markup:
     """A body as HTML, for use in templates (`{{ section.body | body_html(prefix) }}`); `image_src(image)`
     gives each image's src (by default a file: URI of the file in the project); see HtmlWriter."""
-    return HtmlWriter(prefix, heading_shift, image_src, labels, lang, css_numbers, html_chart_text).body(body)
+    return HtmlWriter(prefix, heading_shift, image_src, labels, lang, css_numbers, html_chart_text,
+                      digits).body(body)
 
 
 # Where the baseline of a line of chart text is below the top of its box, in ems, with line-height: 0 (the box
