@@ -223,7 +223,7 @@ def render_body(body: m.Body, prefix: str = "", heading_shift: int = 0, image_sr
 
 # Where the baseline of a line of chart text is below the top of its box, in ems, with line-height: 0 (the box
 # is then as high as nothing, centred on the text: the baseline is half the ascent less the descent below it).
-# Noto Naskh Arabic, first in the Arabic fonts: ascent 1.069, descent 0.634.
+# Noto Naskh Arabic, first in the chart text's fonts (.chart-text in brochure.css): ascent 1.069, descent 0.634.
 CHART_BASELINE_EM = (1.069 - 0.634) / 2
 
 
