@@ -69,6 +69,19 @@ def test_arabic_text_comes_out_in_logical_order_with_english_spans_in_place(edit
     assert normal("في تطبيق الطب الدقيق (Precision Medicine). وتقوم") in text
 
 
+def test_the_chart_s_arabic_text_is_joined_and_in_reading_order(edition):
+    """The chart's title, legend, unit, source and sample note are shaped (laid over the chart in HTML): they
+    come out of the PDF as the words they are, not letter by letter in reverse."""
+    _, pdf, _ = edition
+    page = normal(pdf_text(pdf))
+    for words in ("الأسر التي دعمتها المنظمة النموذجية", "جلسات دعم الأسر", "الإرشاد الغذائي", "أسرة",
+                  "المصدر: مختلَقة لهذا النموذج؛ ليست أرقامًا حقيقية", "بيانات نموذجية: الأرقام مختلقة."):
+        assert normal(words) in page, words
+        assert normal(words)[::-1] not in page, words
+    for number in ("2023", "2024", "2025", "120", "165", "210"):  # the numbers stay in the SVG
+        assert number in page
+
+
 def test_the_arabic_font_is_embedded(edition):
     _, pdf, leaflet = edition
     for data in (pdf, leaflet):
@@ -186,3 +199,18 @@ def test_make_builds_the_arabic_edition_into_build_ar(tmp_path):
     assert "ترجمة أولية: بانتظار مراجعة مترجم مؤهل." in cover
     again = subprocess.run(["make", "--no-print-directory", "-q", "arabic"], cwd=tmp_path, check=False)
     assert again.returncode == 0  # nothing left to rebuild
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_arabic_chart_labels_in_a_latin_brochure_sit_on_the_chart_s_baselines(project):
+    """Text laid over a chart is placed by its baseline: an Arabic category label lines up with the Latin
+    ones drawn in the SVG, whatever the document's fonts."""
+    project.write("content/data/reach.yaml", "chart:\n  type: bar\n  title: Families\n  categories: "
+                  "['2023', 'عام 2024', '2025']\n  series:\n    - name: Families\n      values: [120, 165, 210]\n")
+    project.write("content/sections/01-first.md", "---\ntitle: First Section\n---\n![Families by year]"
+                  "(../data/reach.yaml \"Families by year\"){#fig-reach}\n")
+    pdf = pressroom.render(project.settings, "brochure")["brochure.pdf"]
+    page = next(number for number in range(1, len(pypdf.PdfReader(io.BytesIO(pdf)).pages) + 1)
+                if any(word == "2025" for _, _, word in bbox_words(pdf, number)))
+    tops = {word: y for x, y, word in bbox_words(pdf, page) if word in ("2023", "2024", "2025")}
+    assert abs(tops["2024"] - tops["2023"]) < 0.3 and tops["2023"] == tops["2025"], tops

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from pressroom import model as m
 from pressroom.svgchart import (DEFAULT_PALETTE, SAMPLE_NOTE, alt_text, data_table_rows, format_number,
-                                nice_ticks, render_svg, text_width, wrap)
+                                needs_shaping, nice_ticks, render_svg, render_svg_and_labels, text_width, wrap)
 
 SVG = "{http://www.w3.org/2000/svg}"
 S = m.ChartSeries
@@ -204,3 +204,51 @@ def test_weasyprint_prints_every_kind_with_its_numbers():
     if shutil.which("pdftotext"):
         plain = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
         assert all(number.encode() in plain for numbers in NUMBERS.values() for number in numbers)
+
+
+ARABIC_CHART = m.Chart("bar", "الأسر التي دعمتها المنظمة", ("2023", "عام 2024"),
+                       (S("جلسات الدعم", (120, 165)), S("Nutrition", (80, 110))), unit="أسرة",
+                       source="سجلات المنظمة (2024)", sample=True)
+
+
+def test_text_that_needs_shaping():
+    assert needs_shaping("الأسر") and needs_shaping("שלום") and needs_shaping("हिन्दी")  # joins, RTL, marks
+    assert not needs_shaping("Children treated, 1,200 (2024) – €") and not needs_shaping("٢٠٢٤")
+
+
+def test_arabic_chart_text_is_left_out_of_the_svg_for_html_and_latin_text_is_kept():
+    svg, labels = render_svg_and_labels(ARABIC_CHART, html_text=True)
+    kept = texts(svg)
+    assert "2023" in kept and "Nutrition" in kept and "120" in kept
+    assert not any(needs_shaping(text) for text in kept)
+    taken = {label.text: label for label in labels}
+    assert {"الأسر التي دعمتها المنظمة", "جلسات الدعم", "أسرة", "عام 2024"} <= set(taken)
+    assert taken["عام 2024"].anchor == "middle" and taken["الأسر التي دعمتها المنظمة"].bold
+    # without html_text every text is in the SVG, the right-to-left ones marked so (for browsers)
+    assert render_svg_and_labels(CHARTS["bar"], html_text=True) == (render_svg(CHARTS["bar"]), [])
+    whole = ET.fromstring(render_svg(ARABIC_CHART))
+    title = next(node for node in whole.iter(f"{SVG}text") if node.text == ARABIC_CHART.title)
+    assert title.get("direction") == "rtl" and title.get("text-anchor") == "end"  # its start is its right
+
+
+def test_weasyprint_joins_arabic_chart_text_laid_over_the_chart():
+    """Drawn in the SVG, Arabic comes out of the PDF letter by letter in reverse; laid over it in HTML, in
+    words in reading order."""
+    import weasyprint
+
+    from pressroom.html import HtmlWriter
+
+    def pdf_text(html_chart_text: bool) -> str:
+        figure = HtmlWriter(lang="ar", html_chart_text=html_chart_text).chart(ARABIC_CHART)
+        css = ":root { --chart-width: 150mm; } .chart-frame { position: relative; width: 150mm; } " \
+              ".chart-image { display: block; width: 100%; } .chart-text { position: absolute; line-height: 0; " \
+              "white-space: nowrap; font-family: 'Noto Naskh Arabic'; }"
+        html = f"<html lang='ar' dir='rtl'><style>{css}</style><body>{figure}</body></html>"
+        pdf = weasyprint.HTML(string=html).write_pdf()
+        return " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+
+    laid_over = pdf_text(True)
+    for words in ("الأسر التي دعمتها المنظمة", "جلسات الدعم", "أسرة", "سجلات المنظمة"):
+        assert words in laid_over, words
+    assert "Nutrition" in laid_over and "120" in laid_over
+    assert "الأسر التي" not in pdf_text(False)  # the renderer's own SVG text: the letters one by one

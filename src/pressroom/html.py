@@ -7,7 +7,7 @@ import base64
 from markupsafe import Markup, escape
 
 from . import model as m
-from .labels import words as words_for
+from .labels import in_digits, words as words_for
 
 
 class HtmlWriter:
@@ -16,16 +16,20 @@ class HtmlWriter:
     Numbered figures and tables: with `css_numbers` (the brochure) the numbers are left to CSS counters
     and cross-references to `target-counter()`, so the renderer numbers what it lays out; otherwise (the
     web edition) they are written from the model's numbers. `labels` are the document's, for
-    cross-references; `lang` chooses the words ("Figure", "Table")."""
+    cross-references; `lang` chooses the words ("Figure", "Table"), `digits` the digits of the numbers it
+    writes (the digits setting: latin or arabic-indic). With `html_chart_text` (the brochure: its
+    renderer draws SVG text letter by letter) a chart's text that needs shaping is HTML over the chart."""
 
     def __init__(self, prefix: str = "", heading_shift: int = 0, image_src=None, labels=None, lang: str = "en",
-                 css_numbers: bool = False):
+                 css_numbers: bool = False, html_chart_text: bool = False, digits: str = "latin"):
         self.prefix = prefix
         self.heading_shift = heading_shift  # added to heading levels (a page whose parts are <h2>: 1)
         self.image_src = image_src or _file_uri  # the src an image gets: a file: URI for the PDF renderer
         self.labels = labels or {}
         self.words = words_for(lang)
         self.css_numbers = css_numbers
+        self.html_chart_text = html_chart_text
+        self.digits = digits
 
     def body(self, body: m.Body) -> Markup:
         html = "".join(self.block(block) for block in body.blocks)
@@ -91,7 +95,7 @@ class HtmlWriter:
         word = escape(self.words[kind])
         if self.css_numbers:
             return f'<span class="caption-label" data-label="{word}"></span>'
-        return f'<span class="caption-label">{word} {number}: </span>'
+        return f'<span class="caption-label">{word} {in_digits(str(number), self.digits)}: </span>'
 
     def numbered_figure(self, figure: m.Figure) -> str:
         """A figure with its number and caption; a chart drawn as SVG, with its source and sample note."""
@@ -103,13 +107,17 @@ class HtmlWriter:
         return f'<figure class="numbered{kind}"{identifier}>{body}<figcaption>{caption}</figcaption></figure>\n'
 
     def chart(self, chart: m.Chart) -> str:
-        """The chart as an SVG image: its alt text reads every number out for those who cannot see it."""
-        from .svgchart import ChartWords, alt_text, render_svg
+        """The chart as an SVG image: its alt text reads every number out for those who cannot see it.
+        With `html_chart_text`, its text that needs shaping (Arabic, ...) is laid over the image in HTML."""
+        from .svgchart import ChartWords, alt_text, render_svg_and_labels
 
         words = ChartWords.from_catalogue(self.words)
-        svg = render_svg(chart, words=words).encode("utf-8")
-        src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        return f'<img class="chart-image" src="{src}" alt="{escape(alt_text(chart, words))}">'
+        svg, labels = render_svg_and_labels(chart, words=words, html_text=self.html_chart_text)
+        src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        image = f'<img class="chart-image" src="{src}" alt="{escape(alt_text(chart, words))}">'
+        if not labels:
+            return image
+        return f'<div class="chart-frame">{image}{"".join(chart_label_html(label) for label in labels)}</div>'
 
     def figure(self, image: m.Image) -> str:
         """An image alone in its paragraph: a figure, captioned by the image's title if it has one."""
@@ -167,7 +175,7 @@ class HtmlWriter:
         if self.css_numbers:
             return (f'<a class="xref xref-{kind}" href="{href}" data-label="{escape(self.words[kind])}" '
                     f'data-page="{escape(self.words["page"])}"></a>')
-        number = label.number if label else "?"
+        number = in_digits(str(label.number), self.digits) if label else "?"
         return f'<a class="xref" href="{href}">{escape(self.words[kind])} {number}</a>'
 
 
@@ -205,7 +213,31 @@ def _file_uri(image: m.Image) -> str:
 
 
 def render_body(body: m.Body, prefix: str = "", heading_shift: int = 0, image_src=None, labels=None,
-                lang: str = "en", css_numbers: bool = False) -> Markup:
+                lang: str = "en", css_numbers: bool = False, html_chart_text: bool = False,
+                digits: str = "latin") -> Markup:
     """A body as HTML, for use in templates (`{{ section.body | body_html(prefix) }}`); `image_src(image)`
     gives each image's src (by default a file: URI of the file in the project); see HtmlWriter."""
-    return HtmlWriter(prefix, heading_shift, image_src, labels, lang, css_numbers).body(body)
+    return HtmlWriter(prefix, heading_shift, image_src, labels, lang, css_numbers, html_chart_text,
+                      digits).body(body)
+
+
+# Where the baseline of a line of chart text is below the top of its box, in ems, with line-height: 0 (the box
+# is then as high as nothing, centred on the text: the baseline is half the ascent less the descent below it).
+# Noto Naskh Arabic, first in the chart text's fonts (.chart-text in brochure.css): ascent 1.069, descent 0.634.
+CHART_BASELINE_EM = (1.069 - 0.634) / 2
+
+
+def chart_label_html(label) -> str:
+    """One text of a chart, placed over the chart image where the SVG would draw it: the position in percent
+    of the chart's size, the size in proportion to the chart's width (--chart-width, what the stylesheet
+    says a chart is wide, over the width the SVG is drawn at)."""
+    scale = label.size / label.width
+    top = (label.y - CHART_BASELINE_EM * label.size) / label.height * 100
+    x = label.x / label.width * 100
+    where = {"start": f"left: {x:.3f}%", "end": f"right: {100 - x:.3f}%",
+             "middle": f"left: {x:.3f}%; transform: translateX(-50%)"}[label.anchor]
+    weight = "; font-weight: bold" if label.bold else ""
+    direction = "rtl" if text_direction(label.text) == "rtl" else "ltr"
+    return (f'<span class="chart-text" dir="{direction}" style="{where}; top: {top:.3f}%; '
+            f'font-size: calc(var(--chart-width) * {scale:.5f}); color: {label.fill}{weight}">'
+            f'{escape(label.text)}</span>')

@@ -113,6 +113,11 @@ class Messages:
         return message.format(**values) if values else message
 
 
+def in_digits(text: str, digits: str = "latin") -> str:
+    """`text` with its Western digits written in the digits of the setting ("3" or "٣")."""
+    return text.translate(ARABIC_INDIC) if digits == "arabic-indic" else text
+
+
 class Formats:
     """Dates, numbers and sums of money for one language and digits setting, by Babel."""
 
@@ -128,7 +133,7 @@ class Formats:
         self.numbering = NUMBERING_SYSTEMS[digits]
 
     def _digits(self, text: str) -> str:
-        return text.translate(ARABIC_INDIC) if self.digits == "arabic-indic" else text
+        return in_digits(text, self.digits)
 
     def month_year(self, date) -> str:
         """"November 2026", "نوفمبر 2026", "novembre 2026": the cover's date."""

@@ -204,18 +204,68 @@ def _n(x: float) -> str:
     return "0" if text == "-0" else text
 
 
-class Drawing:
-    """The SVG elements of one chart, in painting order, with the chart's size in points."""
+def needs_shaping(text: str) -> bool:
+    """Whether `text` must be shaped as a whole to be read: right-to-left letters (Arabic, Hebrew, ...),
+    combining marks (Indic vowel signs, harakat) or joiners. The PDF renderer draws SVG text one character
+    at a time, which leaves Arabic letters unjoined and in reverse order; such text is laid out in HTML."""
+    for char in text:
+        if unicodedata.bidirectional(char) in ("R", "AL") or unicodedata.category(char) in ("Mn", "Mc"):
+            return True
+        if char in "\u200c\u200d":
+            return True
+    return False
 
-    def __init__(self, width: float, height: float):
+
+def is_rtl(text: str) -> bool:
+    """Whether the first letter of `text` with a strong direction runs right to left."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+@dataclass(frozen=True)
+class Label:
+    """A text of the chart left out of its SVG, for the HTML around it to lay over it: `x` and `y` (its
+    baseline) in points from the top left of the chart, which is `width` by `height` points; `anchor` as
+    SVG's text-anchor (start is the left)."""
+
+    width: float
+    height: float
+    x: float
+    y: float
+    text: str
+    size: float
+    fill: str
+    anchor: str
+    bold: bool
+
+
+class Drawing:
+    """The SVG elements of one chart, in painting order, with the chart's size in points. With
+    `html_text`, text that needs shaping (see needs_shaping) is kept in `labels` instead of the SVG."""
+
+    def __init__(self, width: float, height: float, html_text: bool = False):
         self.width = width
         self.height = height
         self.parts: list[str] = []
+        self.html_text = html_text
+        self.labels: list[Label] = []
 
     def text(self, x, y, text, *, size, fill=INK, anchor="start", bold=False):
+        if self.html_text and needs_shaping(text):
+            self.labels.append(Label(self.width, self.height, x, y, text, size, fill, anchor, bold))
+            return
         weight = ' font-weight="bold"' if bold else ""
+        direction = ""
+        if is_rtl(text):  # right to left from its start, which then is the right: the anchor is mirrored
+            direction = ' direction="rtl"'
+            anchor = {"start": "end", "end": "start"}.get(anchor, anchor)
         anchor = f' text-anchor="{anchor}"' if anchor != "start" else ""
-        self.parts.append(f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}"{weight}{anchor} '
+        self.parts.append(f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}"{weight}{anchor}{direction} '
                           f'fill={quoteattr(fill)}>{escape(text)}</text>')
 
     def rect(self, x, y, width, height, fill, stroke=None):
@@ -241,17 +291,28 @@ def render_svg(chart: m.Chart, *, width_mm: float = 150, height_mm: float = 85,
                title_id: str | None = None, words: ChartWords = ENGLISH) -> str:
     """The chart as an SVG element (no XML declaration: it can be inlined in HTML, and stands alone too).
     `title_id` gives the <title> and <desc> ids (`title_id`, `title_id`-desc) that aria attributes name."""
+    svg, _ = render_svg_and_labels(chart, width_mm=width_mm, height_mm=height_mm, palette=palette,
+                                   font_family=font_family, title_id=title_id, words=words)
+    return svg
+
+
+def render_svg_and_labels(chart: m.Chart, *, width_mm: float = 150, height_mm: float = 85,
+                          palette: tuple[str, ...] = DEFAULT_PALETTE, font_family: str = "Noto Sans, sans-serif",
+                          title_id: str | None = None, words: ChartWords = ENGLISH,
+                          html_text: bool = False) -> tuple[str, list[Label]]:
+    """The chart as an SVG element and, with `html_text`, the texts that need shaping, left out of the SVG
+    for HTML to lay over it (the PDF renderer would draw them letter by letter; see needs_shaping)."""
     check_chart(chart)
     if not palette:
         raise ValueError("the chart palette is empty: give at least one colour")
-    drawing = Drawing(width_mm * PT_PER_MM, height_mm * PT_PER_MM)
+    drawing = Drawing(width_mm * PT_PER_MM, height_mm * PT_PER_MM, html_text)
     top = _draw_header(drawing, chart, palette)
     bottom = _draw_footer(drawing, chart, words)
     if chart.kind in ("pie", "donut"):
         _draw_pie(drawing, chart, palette, top, bottom)
     else:
         _draw_columns_or_lines(drawing, chart, palette, top, bottom)
-    return _markup(drawing, chart, width_mm, height_mm, font_family, title_id, words)
+    return _markup(drawing, chart, width_mm, height_mm, font_family, title_id, words), drawing.labels
 
 
 def check_chart(chart: m.Chart) -> None:

@@ -56,7 +56,8 @@ def render_brochure_html(document: m.Document, job, padding_pages: int = 0, sett
     environment = make_environment(job.files, "brochure", autoescape=True, lang=document.meta.lang,
                                    digits=settings.digits)
     environment.filters["body_html"] = functools.partial(render_body, labels=document.labels,
-                                                         lang=document.meta.lang, css_numbers=True)
+                                                         lang=document.meta.lang, css_numbers=True,
+                                                         html_chart_text=True)
     press = settings.pdf_variant in PRESS_VARIANTS
     return render_template(environment, TEMPLATES[settings.layout], document=document, meta=document.meta,
                            sections=document.sections, data=document.data, settings=settings,

@@ -104,14 +104,14 @@ def laid_out(reports: dict[str, bytes], settings) -> list[tuple[str, bytes]]:
     if not reports:  # no funders: no editions
         return []
     if settings.report_page_numbers:
-        result = paginate(documents, with_pdfs=settings.report_pdf)
+        result = paginate(documents, with_pdfs=settings.report_pdf, digits=settings.digits)
         if result is None:
             warn_unpaginated()
         else:
             documents, pdfs = result
     files = list(zip(names, documents))
     if settings.report_pdf:
-        pdfs = pdfs or [reproducible_pdf(pdf) for pdf in to_pdf(documents)]
+        pdfs = pdfs or [reproducible_pdf(pdf) for pdf in to_pdf(documents, settings.digits)]
         files += [(name.removesuffix(".docx") + ".pdf", pdf) for name, pdf in zip(names, pdfs)]
     return files
 

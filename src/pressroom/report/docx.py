@@ -27,7 +27,7 @@ from .. import model as m
 from ..errors import PressroomError, display_path, warn
 from ..sandbox import ResourceRefused
 from . import xml as x
-from ..labels import words as words_for
+from ..labels import in_digits, words as words_for
 from .plan import BodyBlock, Cover, DataTable, HeadingBlock, ListOfCaptions, ReportBlock, TableOfContents
 
 REFERENCE_DOC = "report/reference.docx"  # in templates/, else in the theme
@@ -155,11 +155,21 @@ class DocxWriter:
         self.state = WriterState()
         self.top = WriterEnv(place=self.sect_pr.addprevious, parent=x.body_container(self.doc))
         self.words = words_for(document.meta.lang)
+        self.digits = files.settings.digits  # of the numbers written into fields' results (٣ or 3)
         self.rtl = document.meta.direction == "rtl"
         if self.rtl:  # page numbers, columns and the gutter mirrored (the cover's section copies this one)
             x.set_section_rtl(self.sect_pr)
             x.set_lists_rtl(self.numbering)
             x.mirror_style(self.doc, self.style_ids["Quote"])  # its rule and indent on the right
+
+    def number(self, number: int) -> str:
+        """A number as a field's result shows it, in the digits of the setting. Word and LibreOffice keep
+        the result written until they update the field, and then write Western digits, which they show as
+        Arabic-Indic ones by their own numeral option (Word's "Numeral", LibreOffice's CTL numerals): no
+        field switch or page number format of the standard gives Arabic-Indic digits (HINDIARABIC and
+        hindiNumbers leave LibreOffice's numbers Western), so pagination.py lays the report out with
+        LibreOffice's numerals set to follow the text."""
+        return in_digits(str(number), self.digits)
 
     def _picture_area(self) -> tuple[int, int]:
         """Width and height a picture may fill: the page less its margins (height: less a fifth more for
@@ -332,7 +342,7 @@ class DocxWriter:
         p = self.paragraph(env, "Table Caption" if kind == "table" else "Caption")  # a table's: kept with it
         word = self.words[kind]
         name = self.reference_bookmark(identifier or f"{kind}-{number}")
-        label = [self.run(f"{word}\u00a0"), *x.field_runs(CAPTION_FIELD.format(word), [self.run(str(number))])]
+        label = [self.run(f"{word}\u00a0"), *x.field_runs(CAPTION_FIELD.format(word), [self.run(self.number(number))])]
         self.state.bookmark_id += 1
         x.add_bookmarked(p, name, self.state.bookmark_id, label)
         if inlines:
@@ -478,7 +488,7 @@ class DocxWriter:
             target.append(self.run(f"[{node.target}]", formats))
             return
         name = bookmark_name("_Ref_" + "".join(c if c.isalnum() else "_" for c in node.target))
-        text = f"{self.words[label.kind]}\u00a0{label.number}"
+        text = f"{self.words[label.kind]}\u00a0{self.number(label.number)}"
         for run in x.field_runs(REF_FIELD.format(name), [self.run(text, formats)]):
             target.append(run)
 
@@ -591,9 +601,9 @@ class DocxWriter:
         header.append(p)
         p = self._p("Footer")
         p.append(self.run(self.words["page_x_of_y"].partition("{page}")[0]))
-        x.add_field(p, "PAGE", [self.run("1")])
+        x.add_field(p, "PAGE", [self.run(self.number(1))])
         p.append(self.run(self.words["page_x_of_y"].partition("{page}")[2].partition("{pages}")[0]))
-        x.add_field(p, "NUMPAGES", [self.run("1")])
+        x.add_field(p, "NUMPAGES", [self.run(self.number(1))])
         footer.append(p)
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import PressroomError, warn
+from ..labels import in_digits
 
 LIBREOFFICE_PACKAGE = "libreoffice-writer-nogui"
 INSTALL_HINT = f"install LibreOffice (sudo apt-get install {LIBREOFFICE_PACKAGE})"
@@ -36,6 +37,16 @@ PAGEREF = re.compile(r"^\s*PAGEREF\s+(\S+)")
 # Bookmarks become named destinations, so pages can be looked up; tagged for screen readers (PDF/UA
 # structure); fonts are always embedded by LibreOffice's PDF export.
 LAYOUT_OPTIONS = {"ExportBookmarksToPDFDestination": True, "UseTaggedPDF": True, "ExportBookmarks": True}
+# With Arabic-Indic digits: LibreOffice's numerals follow the text (CTLTextNumerals 3, "Context"), so the
+# numbers it counts itself (the footer's page numbers, the captions' SEQ fields) are Arabic-Indic in
+# Arabic text, as Word shows them with its Numeral option at Context; the PDF's text keeps Western digits.
+CONTEXT_NUMERALS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/I18N/CTL"><prop oor:name="CTLTextNumerals" oor:op="fuse">\
+<value>3</value></prop></item>
+</oor:items>
+"""
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,27 +62,29 @@ def warn_unpaginated() -> None:
          f"their fields; {INSTALL_HINT}")
 
 
-def paginate(reports: list[bytes], with_pdfs: bool = True) -> tuple[list[bytes], list[bytes] | None] | None:
-    """Each report with its contents' page numbers filled in, and (`with_pdfs`) its PDF; None without
-    LibreOffice. Without the PDFs LibreOffice runs once: only a PDF needs laying out again once the
-    numbers are in."""
+def paginate(reports: list[bytes], with_pdfs: bool = True,
+             digits: str = "latin") -> tuple[list[bytes], list[bytes] | None] | None:
+    """Each report with its contents' page numbers filled in (in `digits`), and (`with_pdfs`) its PDF;
+    None without LibreOffice. Without the PDFs LibreOffice runs once: only a PDF needs laying out again
+    once the numbers are in."""
     if not reports or libreoffice() is None:
         return None
-    pdfs = to_pdf(reports)
-    numbered = [fill_page_numbers(report, bookmark_pages(pdf)) for report, pdf in zip(reports, pdfs)]
+    pdfs = to_pdf(reports, digits)
+    numbered = [fill_page_numbers(report, bookmark_pages(pdf), digits) for report, pdf in zip(reports, pdfs)]
     if not with_pdfs:
         return numbered, None
     # Page numbers take no room the layout did not already give them (a tab leads to each), so the
     # PDF laid out before they were written shows the same pages; convert again only where they moved.
     changed = [i for i, (old, new) in enumerate(zip(reports, numbered)) if old != new]
-    final = to_pdf([numbered[i] for i in changed]) if changed else []
+    final = to_pdf([numbered[i] for i in changed], digits) if changed else []
     for i, pdf in zip(changed, final):
         pdfs[i] = pdf
     return numbered, [reproducible_pdf(pdf) for pdf in pdfs]
 
 
-def to_pdf(reports: list[bytes]) -> list[bytes]:
-    """The reports as LibreOffice lays them out, in one run of LibreOffice."""
+def to_pdf(reports: list[bytes], digits: str = "latin") -> list[bytes]:
+    """The reports as LibreOffice lays them out, in one run of LibreOffice (with `digits` arabic-indic,
+    its numerals following the text: see CONTEXT_NUMERALS)."""
     if not reports:
         return []  # LibreOffice given no file would wait for one
     program = libreoffice()
@@ -87,6 +100,9 @@ def to_pdf(reports: list[bytes]) -> list[bytes]:
             name.write_bytes(report)
             names.append(name)
         # A profile of its own: two builds at once (or a desktop LibreOffice) would otherwise share one.
+        if digits == "arabic-indic":
+            (work / "profile" / "user").mkdir(parents=True)
+            (work / "profile" / "user" / "registrymodifications.xcu").write_text(CONTEXT_NUMERALS, encoding="utf-8")
         command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
                    "--convert-to", f"pdf:writer_pdf_Export:{options}", "--outdir", str(work / "pdf"),
                    *map(str, names)]
@@ -139,9 +155,9 @@ def destination_name(bookmark: str) -> str:
                    for byte in bookmark.encode("utf-8"))
 
 
-def fill_page_numbers(report: bytes, pages: dict[str, int]) -> bytes:
-    """The report with each PAGEREF field's result set to its bookmark's page (left as it is where the
-    bookmark was not found); the zip's entries, order and dates unchanged."""
+def fill_page_numbers(report: bytes, pages: dict[str, int], digits: str = "latin") -> bytes:
+    """The report with each PAGEREF field's result set to its bookmark's page, in `digits` (left as it is
+    where the bookmark was not found); the zip's entries, order and dates unchanged."""
     source = zipfile.ZipFile(io.BytesIO(report))
     document = etree.fromstring(source.read("word/document.xml"))
     changed = False
@@ -151,8 +167,8 @@ def fill_page_numbers(report: bytes, pages: dict[str, int]) -> bytes:
         if page is None:
             continue
         result = _field_result(instruction.getparent())
-        if result is not None and result.text != str(page):
-            result.text = str(page)
+        if result is not None and result.text != in_digits(str(page), digits):
+            result.text = in_digits(str(page), digits)
             changed = True
     if not changed:
         return report

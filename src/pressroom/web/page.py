@@ -105,7 +105,8 @@ class WebPage:
         """A body as HTML under the page's <h2> parts: `##` becomes <h3>, no level is skipped, images are
         copied into assets/ (or written as their alt text when remote)."""
         return render_body(web_body(body), prefix, heading_shift=1, image_src=self.image_src,
-                           labels=self.document.labels, lang=self.document.meta.lang)
+                           labels=self.document.labels, lang=self.document.meta.lang,
+                           digits=self.job.settings.digits)
 
     def cover(self, image: m.Image | None) -> dict | None:
         """The cover image's src and alt, or None (no cover, or a remote one the page may not load)."""
