@@ -69,6 +69,7 @@ class Cut:
 class _Cutter(HTMLParser):
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
+        self.text = text
         self.lines = [0]
         for line in text.splitlines(keepends=True):
             self.lines.append(self.lines[-1] + len(line))
@@ -127,11 +128,8 @@ class _Cutter(HTMLParser):
         self.depth -= 1
         if self.depth == 0:
             start, name, text, identifier = self.open
-            end = self._at() + len(self.get_endtag_text(tag))
+            end = self.text.index(">", self._at()) + 1
             self.spans.append((start, end, name, text, identifier))
-
-    def get_endtag_text(self, tag: str) -> str:
-        return self.rawdata[self._at():].split(">", 1)[0] + ">"
 
     def handle_data(self, data):
         if self.depth == 0 and self.body_close is None and data.strip():
@@ -202,6 +200,7 @@ class Layout:
     exit: dict[int, tuple]  # ... and where it ends
     targets: dict[str, tuple]  # per anchor: its counters and the page it is on
     resources: dict[str, str]  # each URL read while rendering: a hash of what it was
+    changed: range | None = None  # the pages the latest part laid out alone is on
 
 
 @dataclass
@@ -210,7 +209,9 @@ class Memory:
 
     layout: Layout | None = None
     last: str = ""
-    relaid: list[str] = field(default_factory=list)  # the ids of the parts laid out alone, for tests
+    changed_pages: range | None = None  # after a part was laid out alone: its pages (from 0)
+    renders: int = 0  # how many brochure renders it has seen
+    relaid: list[str] = field(default_factory=list)  # each `last` that laid out a part alone
 
     def forget(self) -> None:
         self.layout = None
@@ -373,14 +374,20 @@ def lay_out(memory: Memory, key, html: str, renderer: Renderer):
     of it. Remembers the result for the next render with the same `key`."""
     old = memory.layout if memory.layout is not None and memory.layout.key == key else None
     new_cut = cut(html)
+    memory.changed_pages = None
+    memory.renders += 1
     if old is not None and new_cut is not None:
-        reason, document = _relay(old, new_cut, html, renderer)
+        try:
+            reason, document = _relay(old, new_cut, renderer)
+        except Exception as error:  # noqa: BLE001 (laid out whole, which reports a real problem)
+            reason, document = f"laying the part out alone failed: {type(error).__name__}", None
         if document is not None:
-            memory.last = reason
+            memory.last, memory.changed_pages = reason, old.changed
+            memory.relaid.append(reason)
             return document
         memory.last = f"laid out all pages ({reason})"
     else:
-        memory.last = "laid out all pages"
+        memory.last = "laid out all pages" + ("" if old is not None or new_cut is None else " (first render)")
     memory.layout = None
     recording = _RecordingFetcher(renderer.fetcher)
     whole = Renderer(renderer.weasyprint, renderer.base_url, recording, renderer.options)
@@ -407,13 +414,16 @@ def _by_piece(states: dict[int, tuple]) -> dict[int, tuple]:
 def _owners(document) -> list[set[int]]:
     """Per page: the top-level elements of the body (as piece numbers) with boxes on it; -1 for a box that
     is not one of them."""
-    owners = []
+    owners, numbers = [], None
     for page in document.pages:
         found = set()
         body = _body_box(page._page_box)
+        if body is not None and numbers is None:
+            elements = [child for child in body.element if isinstance(child.tag, str)]
+            numbers = {id(element): number + 1 for number, element in enumerate(elements)}
         for child in body.children if body is not None else ():
             element = getattr(child, "element", None)
-            found.add(_piece_of(element, body.element))
+            found.add(-1 if element is None else numbers.get(id(element), -1))
         owners.append(found)
     return owners
 
@@ -425,16 +435,6 @@ def _body_box(page_box):
                 if getattr(child, "element_tag", None) == "body":
                     return child
     return None
-
-
-def _piece_of(element, body) -> int:
-    if element is None or body is None or element is body:
-        return -1
-    children = [child for child in body if isinstance(child.tag, str)]
-    for number, child in enumerate(children):
-        if child is element:
-            return number + 1
-    return -1
 
 
 def _page_states(context) -> list[tuple]:
@@ -455,7 +455,7 @@ def _targets(capture: _Capture, document) -> dict[str, tuple]:
     return {anchor: (capture.ids.get(anchor), pages.get(anchor)) for anchor in {*capture.ids, *pages}}
 
 
-def _relay(old: Layout, new_cut: Cut, html: str, renderer: Renderer):
+def _relay(old: Layout, new_cut: Cut, renderer: Renderer):
     """(what was done, the document) with the changed part laid out alone, or (why not, None)."""
     if len(new_cut.pieces) != len(old.cut.pieces) or new_cut.pieces[0] != old.cut.pieces[0] \
             or new_cut.pieces[-1] != old.cut.pieces[-1]:
@@ -507,6 +507,7 @@ def _relay(old: Layout, new_cut: Cut, html: str, renderer: Renderer):
         if anchor in inside:
             old.targets[anchor] = (counters, None if page is None else page + first)
     old.resources.update(recording.read)
+    old.changed = range(first, last + 1)
     return f"relaid out #{name} ({len(part.pages)} page{'s' if len(part.pages) != 1 else ''})", combined
 
 
