@@ -134,13 +134,17 @@ def render_pdf(document: m.Document, job, settings):
         memory.forget()
         memory.last = f"laid out all pages ({why_not})"
 
+    def lay_out(html: str, url_fetcher=fetcher, font_config=None):
+        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=url_fetcher).render(
+            font_config=font_config, **options)
+
     def render(padding_pages: int = 0, fit: Fit = Fit()):
         html = render_brochure_html(document, job, padding_pages, settings, fit)
         html_of_last_render[:] = [html]
         if memory is not None and not why_not:  # watch and preview: only a changed part when safe
             key = (settings, base_url, tuple(sorted(options.items())))
-            return relayout.lay_out(memory, key, html, relayout.Renderer(weasyprint, base_url, fetcher, options))
-        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
+            return relayout.lay_out(memory, key, html, lay_out, fetcher)
+        return lay_out(html)
 
     with _weasyprint_errors(settings, refused), _image_names_without_folders(job), faster_weasyprint():
         if settings.layout == "trifold":  # one sheet: shortened until it fits, never padded

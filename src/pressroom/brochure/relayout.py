@@ -334,16 +334,11 @@ def _inherit_strings(context, inherited: dict[str, str]) -> None:
 
 # laying out ---------------------------------------------------------------------------------------------
 
-class Renderer:
-    """One brochure render's means: the WeasyPrint call for some HTML, and a URL fetcher to record."""
-
-    def __init__(self, weasyprint, base_url, fetcher, options):
-        self.weasyprint, self.base_url, self.fetcher, self.options = weasyprint, base_url, fetcher, options
-
-    def lay_out(self, html: str, capture: _Capture, font_config=None):
-        with _watching(capture):
-            return self.weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                font_config=font_config, **self.options)
+def _lay_out_watched(render, html: str, fetcher, capture: _Capture, font_config=None):
+    """`render` (pdf.py's WeasyPrint call: HTML, URL fetcher, font configuration -> document) with the hooks
+    `capture` needs."""
+    with _watching(capture):
+        return render(html, fetcher, font_config)
 
 
 class _RecordingFetcher:
@@ -369,16 +364,17 @@ def _digest(response) -> str:
     return hashlib.sha256(body + str(response.headers).encode()).hexdigest()
 
 
-def lay_out(memory: Memory, key, html: str, renderer: Renderer):
+def lay_out(memory: Memory, key, html: str, render, fetcher):
     """The brochure's WeasyPrint document for `html`: a changed part laid out alone when safe, else all
-    of it. Remembers the result for the next render with the same `key`."""
+    of it. `render(html, fetcher, font_config)` is pdf.py's call to WeasyPrint, `fetcher` its URL fetcher.
+    Remembers the result for the next render with the same `key`."""
     old = memory.layout if memory.layout is not None and memory.layout.key == key else None
     new_cut = cut(html)
     memory.changed_pages = None
     memory.renders += 1
     if old is not None and new_cut is not None:
         try:
-            reason, document = _relay(old, new_cut, renderer)
+            reason, document = _relay(old, new_cut, render, fetcher)
         except Exception as error:  # noqa: BLE001 (laid out whole, which reports a real problem)
             reason, document = f"laying the part out alone failed: {type(error).__name__}", None
         if document is not None:
@@ -389,10 +385,9 @@ def lay_out(memory: Memory, key, html: str, renderer: Renderer):
     else:
         memory.last = "laid out all pages" + ("" if old is not None or new_cut is None else " (first render)")
     memory.layout = None
-    recording = _RecordingFetcher(renderer.fetcher)
-    whole = Renderer(renderer.weasyprint, renderer.base_url, recording, renderer.options)
+    recording = _RecordingFetcher(fetcher)
     capture = _Capture()
-    document = whole.lay_out(html, capture)
+    document = _lay_out_watched(render, html, recording, capture)
     if new_cut is not None:
         memory.layout = _remember(key, new_cut, document, capture, recording.read)
     return document
@@ -455,7 +450,7 @@ def _targets(capture: _Capture, document) -> dict[str, tuple]:
     return {anchor: (capture.ids.get(anchor), pages.get(anchor)) for anchor in {*capture.ids, *pages}}
 
 
-def _relay(old: Layout, new_cut: Cut, renderer: Renderer):
+def _relay(old: Layout, new_cut: Cut, render, fetcher):
     """(what was done, the document) with the changed part laid out alone, or (why not, None)."""
     if len(new_cut.pieces) != len(old.cut.pieces) or new_cut.pieces[0] != old.cut.pieces[0] \
             or new_cut.pieces[-1] != old.cut.pieces[-1]:
@@ -479,7 +474,7 @@ def _relay(old: Layout, new_cut: Cut, renderer: Renderer):
     outside = fragments(new_cut.pieces[index]) - inside
     if outside:
         return f"#{name} links to #{sorted(outside)[0]}, outside it", None
-    if _resources_changed(old, renderer):
+    if _resources_changed(old, fetcher):
         return "a stylesheet, image or other resource changed", None
     first, last = pages[0], pages[-1]
     total = len(old.document.pages)
@@ -487,9 +482,8 @@ def _relay(old: Layout, new_cut: Cut, renderer: Renderer):
                  if (values := {page: v for page, v in pages_of.items() if page <= first and v})}
     capture = _Capture(start=old.page_states[first], inherited=inherited, total=total, only=index - 1)
     capture.entry_override = old.entry[index]
-    recording = _RecordingFetcher(renderer.fetcher)
-    alone_renderer = Renderer(renderer.weasyprint, renderer.base_url, recording, renderer.options)
-    part = alone_renderer.lay_out(alone(new_cut, index), capture, font_config=old.document.font_config)
+    recording = _RecordingFetcher(fetcher)
+    part = _lay_out_watched(render, alone(new_cut, index), recording, capture, old.document.font_config)
     why = _differs(old, new_cut, index, inside, first, last, part, capture)
     if why:
         return why, None
@@ -560,12 +554,12 @@ def _without_total(state: tuple) -> tuple:
     return next_page, right_page, page_state
 
 
-def _resources_changed(old: Layout, renderer: Renderer) -> bool:
+def _resources_changed(old: Layout, fetcher) -> bool:
     """Whether any resource the last layout read is different now (each is read again, through the
     project's gateway, so what the build read is recorded as before)."""
     for url, digest in old.resources.items():
         try:
-            response = renderer.fetcher(url)
+            response = fetcher(url)
         except Exception:  # noqa: BLE001 (gone or refused now: lay everything out, which reports it)
             return True
         if _digest(response) != digest:
