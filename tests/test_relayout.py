@@ -109,7 +109,20 @@ def test_what_cannot_be_proved_safe_is_laid_out_whole_and_still_matches_a_cold_b
         printed = settings.replace(print_marks=True)
         brochure(printed)
         assert memory.last == "laid out all pages (print mode)"
+        brochure(settings)
+        assert memory.last == "laid out all pages (first render)"
     assert incremental == brochure(settings)
+
+
+def test_stylesheets_with_rules_a_part_alone_gets_wrong_are_always_laid_out_whole(repo_project):
+    """An @page :first rule: the part laid out alone would start a document of its own."""
+    stylesheet = repo_project.templates / "brochure" / "brochure.css"
+    stylesheet.write_text(stylesheet.read_text() + "\n@page :first { margin-top: 30mm; }\n")
+    with relayout_memory() as memory:
+        brochure(repo_project.settings)
+        edit(repo_project.content / "sections" / "02-gains-in-research.md", "Islamic", "The Islamic")
+        brochure(repo_project.settings)
+    assert memory.last == "laid out all pages (the stylesheets or HTML use :first)"
 
 
 def test_a_plain_build_keeps_no_layout():

@@ -32,6 +32,10 @@ from html.parser import HTMLParser
 
 WEASYPRINT_VERSION = "70.0"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# What a part laid out alone would get wrong, looked for in the HTML and the stylesheets: the text of a
+# target (target-text), @page rules for the first or nth page (the part alone starts a document),
+# running elements and footnotes (carried from page to page).
+NOT_ALONE = re.compile(r"target-text|:first(?![\w-])|:nth\(|running\(|float\s*:\s*footnote")
 FRAGMENT = re.compile(r"(?<!&)#([^\s\"'()<>;]+)")  # not a character reference (&#39;)
 
 _active: list[Memory] = []
@@ -211,6 +215,7 @@ class Memory:
     last: str = ""
     changed_pages: range | None = None  # after a part was laid out alone: its pages (from 0)
     renders: int = 0  # how many brochure renders it has seen
+    refused: str = ""  # what made the last layout one never to lay out in parts
     relaid: list[str] = field(default_factory=list)  # each `last` that laid out a part alone
 
     def forget(self) -> None:
@@ -347,10 +352,14 @@ class _RecordingFetcher:
     def __init__(self, fetcher):
         self.fetcher = fetcher
         self.read: dict[str, str] = {}
+        self.not_alone = ""  # a construct found in a stylesheet read that a part alone gets wrong
 
     def __call__(self, url, *args, **kwargs):
         response = self.fetcher(url, *args, **kwargs)
         self.read[url] = _digest(response)
+        if "css" in response.content_type:
+            found = NOT_ALONE.search(response._file_obj.getvalue().decode("utf-8", "replace"))
+            self.not_alone = self.not_alone or (found.group(0) if found else "")
         return response
 
     def __getattr__(self, name):
@@ -382,13 +391,19 @@ def lay_out(memory: Memory, key, html: str, render, fetcher):
             memory.relaid.append(reason)
             return document
         memory.last = f"laid out all pages ({reason})"
+    elif memory.refused:
+        memory.last = f"laid out all pages (the stylesheets or HTML use {memory.refused})"
+    elif new_cut is None:
+        memory.last = "laid out all pages (the HTML's body cannot be cut at its top-level elements)"
     else:
-        memory.last = "laid out all pages" + ("" if old is not None or new_cut is None else " (first render)")
+        memory.last = "laid out all pages (" + ("other settings" if memory.layout is not None else "first render") + ")"
     memory.layout = None
     recording = _RecordingFetcher(fetcher)
     capture = _Capture()
     document = _lay_out_watched(render, html, recording, capture)
-    if new_cut is not None:
+    found = NOT_ALONE.search(html)
+    memory.refused = recording.not_alone or (found.group(0) if found else "")
+    if new_cut is not None and not memory.refused:
         memory.layout = _remember(key, new_cut, document, capture, recording.read)
     return document
 
