@@ -505,7 +505,10 @@ def _relay(old: Layout, new_cut: Cut, render, fetcher):
     combined = old.document.copy(old.document.pages[:first] + part.pages + old.document.pages[last + 1:])
     old.cut = new_cut
     old.document = combined
-    old.page_states = old.page_states[:first] + _page_states(capture.context)[:-1] + old.page_states[last + 1:]
+    laid = _page_states(capture.context)[:-1]
+    for _, _, page_state in laid:  # the part alone counted its own pages: the whole brochure's total
+        page_state[1]["pages"] = [total]
+    old.page_states = old.page_states[:first] + laid + old.page_states[last + 1:]
     for string, pages_of in old.strings.items():
         for page in range(first + 1, last + 2):
             pages_of.pop(page, None)
