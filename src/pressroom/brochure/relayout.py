@@ -382,11 +382,13 @@ def lay_out(memory: Memory, key, html: str, render, fetcher):
     memory.changed_pages = None
     memory.renders += 1
     if old is not None and new_cut is not None:
+        memory.layout = None  # until the layout is updated whole (a Ctrl-C meanwhile leaves none)
         try:
             reason, document = _relay(old, new_cut, render, fetcher)
         except Exception as error:  # noqa: BLE001 (laid out whole, which reports a real problem)
             reason, document = f"laying the part out alone failed: {type(error).__name__}", None
         if document is not None:
+            memory.layout = old
             memory.last, memory.changed_pages = reason, old.changed
             memory.relaid.append(reason)
             return document
@@ -404,7 +406,10 @@ def lay_out(memory: Memory, key, html: str, render, fetcher):
     found = NOT_ALONE.search(html)
     memory.refused = recording.not_alone or (found.group(0) if found else "")
     if new_cut is not None and not memory.refused:
-        memory.layout = _remember(key, new_cut, document, capture, recording.read)
+        try:
+            memory.layout = _remember(key, new_cut, document, capture, recording.read)
+        except Exception:  # noqa: BLE001 (nothing remembered: the next render is laid out whole)
+            memory.layout = None
     return document
 
 
