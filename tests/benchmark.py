@@ -163,9 +163,10 @@ def report_rows(table: Table, folder: Path, pandoc: str, repeat: int) -> None:
                       result["memory"]["theirs"] / 1024, unit="MB")
 
 
-def brochure_rows(table: Table, folder: Path, pandoc: str, repeat: int, quick: bool) -> Path:
+def brochure_rows(table: Table, folder: Path, pandoc: str, repeat: int, quick: bool) -> tuple[Path, float]:
     """The brochure against Pandoc's HTML laid out by WeasyPrint: wall time, time per page, the cost of
-    a page added between 100 and 300 copies, and peak memory at 1000 copies. Returns the 100-copy project."""
+    a page added between 100 and 300 copies, and peak memory at 1000 copies. Returns the 100-copy project
+    and its cold build's seconds."""
     measured = {}
     for copies in (100,) if quick else (100, 300, 1000):
         root = folder / f"brochure-{copies}"
@@ -192,7 +193,47 @@ def brochure_rows(table: Table, folder: Path, pandoc: str, repeat: int, quick: b
                       target="(one run)")
             table.add("  peak memory, brochure", copies, result["memory"]["ours"] / 1024,
                       result["memory"]["theirs"] / 1024, unit="MB")
-    return folder / "brochure-100"
+    return folder / "brochure-100", measured[100][0]["ours"]
+
+
+def relayout_row(table: Table, root: Path, cold: float, repeat: int) -> None:
+    """A one-section edit rebuilt by a long-running process (as `pressroom watch brochure` rebuilds it,
+    the layout kept between builds) against the cold build of the brochure (`cold` seconds)."""
+    probe = subprocess.run([sys.executable, __file__, "--edit-rebuilds", str(max(repeat, 3))], cwd=root,
+                           check=True, capture_output=True, text=True)
+    found = json.loads(probe.stdout.splitlines()[-1])
+    seconds = statistics.median(found["seconds"])
+    table.add("one-section edit rebuilt by watch vs cold build (in 'pandoc' column)", 100, seconds, cold,
+              target=f"<= 0.2x cold ({found['laid out'][-1]})", met=seconds <= 0.2 * cold)
+
+
+def edit_rebuilds(repeat: int) -> None:
+    """In this process, as watch does (brochure/relayout.py's memory on, pipeline.build each time): a
+    first build of the brochure in the current folder, then `repeat` edits of a word in a section in the
+    middle, each rebuilt. Prints, as JSON, each rebuild's seconds and what it laid out."""
+    from pressroom.brochure.relayout import relayout_memory
+    from pressroom.pipeline import BuildRequest, build
+    from pressroom.settings import load_settings
+
+    sections = sorted(Path("content/sections").glob("*.md"))
+    section = sections[len(sections) // 2]
+    original = section.read_text(encoding="utf-8")
+    body = original.index("\n---\n") + 5
+    word = original.index(" the ", body)
+    found = {"seconds": [], "laid out": []}
+    try:
+        with relayout_memory() as memory:
+            build(load_settings(), BuildRequest(("brochure",)), force=True)
+            for index in range(repeat):
+                edited = original[:word] + (" the very " if index % 2 == 0 else " the ") + original[word + 5:]
+                section.write_text(edited, encoding="utf-8")
+                start = time.perf_counter()
+                build(load_settings(), BuildRequest(("brochure",)))
+                found["seconds"].append(time.perf_counter() - start)
+                found["laid out"].append(memory.last)
+    finally:
+        section.write_text(original, encoding="utf-8")
+    print(json.dumps(found))
 
 
 def no_op_row(table: Table, root: Path, pandoc: str, repeat: int) -> None:
@@ -238,7 +279,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="leave out the brochure at 300 and 1000 copies")
     parser.add_argument("--profile", choices=("report", "brochure"), help="profile one build instead")
     parser.add_argument("--copies", type=int, default=100, help="copies of the article for --profile")
+    parser.add_argument("--edit-rebuilds", type=int, metavar="N", help=argparse.SUPPRESS)  # relayout_row's probe
     args = parser.parse_args()
+    if args.edit_rebuilds:
+        edit_rebuilds(args.edit_rebuilds)
+        return 0
     pandoc = shutil.which("pandoc")
     if pandoc is None:
         raise SystemExit("benchmark: pandoc is not installed (sudo apt-get install pandoc)")
@@ -254,7 +299,9 @@ def main() -> int:
         start_up_row(table, pandoc)
         report_rows(table, folder, pandoc, args.repeat)
         editions_rows(table, folder, args.repeat)
-        no_op_row(table, brochure_rows(table, folder, pandoc, args.repeat, args.quick), pandoc, args.repeat)
+        brochure_100, cold = brochure_rows(table, folder, pandoc, args.repeat, args.quick)
+        no_op_row(table, brochure_100, pandoc, args.repeat)
+        relayout_row(table, brochure_100, cold, args.repeat)
         about["load average after"] = os.getloadavg()
     out = REPO / "build" / "bench.json"
     out.parent.mkdir(exist_ok=True)

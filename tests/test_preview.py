@@ -89,7 +89,10 @@ def test_a_save_is_shown_over_http_and_the_browser_is_told_to_reload(preview, pr
     print(f"the browser was told to reload {reload_after:.2f} s after the save")
     assert "Edited while previewing." in fetch(f"{url}web/index.html").decode()
     assert version_of(fetch(url)) > version_of(first)
-    assert pages_of(fetch(url), url) != old_pages  # the section's page is drawn anew
+    assert running.expect("changed").endswith("; relaid out #first (1 page)")
+    new_pages = pages_of(fetch(url), url)
+    assert len(new_pages) == len(old_pages)
+    assert [n for n, (old, new) in enumerate(zip(old_pages, new_pages)) if old != new] == [3]  # only its page
 
 
 def test_an_error_is_shown_in_the_page_and_the_terminal_and_the_next_good_save_recovers(preview, project):

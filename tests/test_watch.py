@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from background import Background
 
-REBUILT = r"^{what} changed: rebuilt {outputs} \((\d+) files?\) in (\d+\.\d\d) s$"
+REBUILT = r"^{what} changed: rebuilt {outputs} \((\d+) files?\) in (\d+\.\d\d) s(; relaid out #[\w-]+ \(\d+ pages?\))?$"
 
 
 def pdf_text(path) -> str:
@@ -26,6 +26,7 @@ def test_an_edit_rebuilds_the_brochure_with_one_line_and_an_error_does_not_stop_
         project.write("content/sections/01-first.md", "---\ntitle: First Section\n---\nA paragraph edited live.\n")
         line = watch.expect("changed")
         assert re.match(REBUILT.format(what=re.escape("content/sections/01-first.md"), outputs="brochure"), line), line
+        assert line.endswith("; relaid out #first (1 page)"), line  # only that section was laid out again
         assert pdf.stat().st_mtime_ns != mtime and pdf.read_bytes() != before
         assert "A paragraph edited live." in pdf_text(pdf)
 

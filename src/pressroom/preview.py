@@ -98,17 +98,26 @@ class Preview:
 
 # building -----------------------------------------------------------------------
 
-def rebuild(preview: Preview, load_settings: Callable[[], Settings], watch: ProjectWatch, changed: list[Path]) -> None:
-    """Render the brochure and the web edition in memory and publish them, or publish the problems."""
+def rebuild(preview: Preview, load_settings: Callable[[], Settings], watch: ProjectWatch, changed: list[Path],
+            memory=None, drawn: dict | None = None) -> None:
+    """Render the brochure and the web edition in memory and publish them, or publish the problems. With
+    a relayout memory (brochure/relayout.py), only the pages of a part laid out alone are drawn again;
+    `drawn` remembers which of its renders the pages shown are."""
     from .pipeline import BuildRequest, render
 
     started = time.monotonic()
     preview.publish(building=True)
     report = console.BuildReport(files_shown=False)
     version = preview.snapshot.version + 1
+    drawn = {} if drawn is None else drawn
     try:
         files = render(load_settings(), BuildRequest(OUTPUTS), report)
-        pages, note = page_images(files[PDF_NAME])
+        redraw = None
+        if memory is not None and memory.changed_pages is not None and drawn.get("render") == memory.renders - 1:
+            redraw = memory.changed_pages
+        pages, note = page_images(files[PDF_NAME], preview.snapshot.pages if redraw else (), redraw)
+        if memory is not None:
+            drawn["render"] = memory.renders
     except PressroomError as error:
         error.show()
         problems = tuple((p.where(), p.message) for p in error.problems) or (("", error.format_message()),)
@@ -122,7 +131,8 @@ def rebuild(preview: Preview, load_settings: Callable[[], Settings], watch: Proj
         preview.publish(version=version, building=False, title=_title(web.get("index.html", b"")), pages=pages,
                         pdf=files[PDF_NAME], web=web, problems=(), summary="", note=note,
                         status=f"Built at {time.strftime('%H:%M:%S')} in {seconds:.2f} s ({len(pages)} pages)")
-        console.info(f"{describe(changed)}: rebuilt the preview in {seconds:.2f} s")
+        relaid = f"; {memory.last}" if memory is not None and memory.last.startswith("relaid out") else ""
+        console.info(f"{describe(changed)}: rebuilt the preview in {seconds:.2f} s{relaid}")
     finally:
         watch.remember(report.record)
 
@@ -133,9 +143,11 @@ def _title(page: bytes) -> str:
     return html.unescape(found.group(1).decode("utf-8")).strip() if found else "Pressroom preview"
 
 
-def page_images(pdf: bytes) -> tuple[tuple[bytes, ...], str]:
+def page_images(pdf: bytes, previous: tuple[bytes, ...] = (), redraw: range | None = None
+                ) -> tuple[tuple[bytes, ...], str]:
     """Each page of the PDF as a PNG (pdftoppm, the pages shared between the cores), and a note saying
-    why there are none when pdftoppm is not installed."""
+    why there are none when pdftoppm is not installed. Given the `previous` images of a PDF with as many
+    pages, of which only those in `redraw` (from 0) changed, only those are drawn again."""
     program = shutil.which("pdftoppm")
     if program is None:
         return (), ("Page images need pdftoppm, which is not installed (sudo apt-get install poppler-utils); "
@@ -143,15 +155,24 @@ def page_images(pdf: bytes) -> tuple[tuple[bytes, ...], str]:
     from pypdf import PdfReader
 
     count = len(PdfReader(io.BytesIO(pdf)).pages)
-    groups = max(1, min(os.cpu_count() or 1, 4, math.ceil(count / 4)))
+    if redraw is not None and len(previous) == count and redraw and redraw[-1] < count:
+        drawn = _draw(program, pdf, redraw[0] + 1, redraw[-1] + 1, 1)
+        return tuple(drawn[number - redraw[0]] if number in redraw else image
+                     for number, image in enumerate(previous)), ""
+    return _draw(program, pdf, 1, count, max(1, min(os.cpu_count() or 1, 4, math.ceil(count / 4)))), ""
+
+
+def _draw(program: str, pdf: bytes, start: int, end: int, groups: int) -> tuple[bytes, ...]:
+    """Pages `start` to `end` (from 1) as PNGs, drawn by `groups` pdftoppm processes side by side."""
+    count = end - start + 1
     size = math.ceil(count / groups)
     with tempfile.TemporaryDirectory(prefix="pressroom-preview-") as folder:
         source = Path(folder) / PDF_NAME
         source.write_bytes(pdf)
         workers = []
         try:
-            for first in range(1, count + 1, size):
-                last = min(count, first + size - 1)
+            for first in range(start, end + 1, size):
+                last = min(end, first + size - 1)
                 workers.append(subprocess.Popen(
                     [program, "-png", "-r", str(PAGE_DPI), "-f", str(first), "-l", str(last), str(source),
                      str(Path(folder) / "page")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
@@ -166,7 +187,7 @@ def page_images(pdf: bytes) -> tuple[tuple[bytes, ...], str]:
                     worker.kill()
                     worker.wait()
         drawn = sorted(Path(folder).glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-        return tuple(path.read_bytes() for path in drawn), ""
+        return tuple(path.read_bytes() for path in drawn)
 
 
 # serving ------------------------------------------------------------------------
@@ -174,6 +195,8 @@ def page_images(pdf: bytes) -> tuple[tuple[bytes, ...], str]:
 def serve(load_settings: Callable[[], Settings], host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           open_browser: bool = False) -> None:
     """Serve the preview until Ctrl-C, rebuilding it after each edit that matters."""
+    from .brochure.relayout import relayout_memory
+
     settings = load_settings()
     watch = ProjectWatch(settings)
     preview = Preview()
@@ -185,10 +208,12 @@ def serve(load_settings: Callable[[], Settings], host: str = DEFAULT_HOST, port:
         console.info(f"previewing at {url} (print view; web edition at {url}web/); Ctrl-C to stop")
         if open_browser:
             threading.Thread(target=open_in_browser, args=(url,), daemon=True).start()
-        for changed in watch.changes():
-            if not changed:
-                console.detail(f"watching {watch.shown()}")
-            rebuild(preview, load_settings, watch, changed)
+        with relayout_memory() as memory:
+            drawn: dict = {}
+            for changed in watch.changes():
+                if not changed:
+                    console.detail(f"watching {watch.shown()}")
+                rebuild(preview, load_settings, watch, changed, memory, drawn)
     except KeyboardInterrupt:
         console.info("stopped")
     finally:

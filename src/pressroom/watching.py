@@ -102,7 +102,9 @@ def affected(outputs: list[str], inputs: dict[str, set[Path]], changed: list[Pat
 
 def watch_and_build(load_settings: Callable[[], Settings], outputs: list[str], funders: tuple[str, ...]) -> None:
     """Build the outputs, then rebuild those an edit touches, until Ctrl-C; one line per build: what
-    changed, what was written and how long it took. A problem is reported and the watching goes on."""
+    changed, what was written and how long it took (and, when only one part of the brochure was laid out
+    again, which). A problem is reported and the watching goes on."""
+    from .brochure.relayout import relayout_memory
     from .pipeline import BuildRequest, build
 
     settings = load_settings()
@@ -113,6 +115,7 @@ def watch_and_build(load_settings: Callable[[], Settings], outputs: list[str], f
         names = affected(outputs, inputs, changed, watch)
         report = console.BuildReport(files_shown=False)
         started = time.monotonic()
+        memory.last = ""
         try:
             with console.Progress() as progress:
                 report.progress_line = progress
@@ -125,15 +128,19 @@ def watch_and_build(load_settings: Callable[[], Settings], outputs: list[str], f
         else:
             for name in names:
                 inputs[name] = {_real(path) for path in report.inputs.get(name, ())}
+            relaid = f"; {memory.last}" if memory.last.startswith("relaid out") else ""
             console.info(f"{describe(changed)}: rebuilt {', '.join(names)} ({len(written)} "
-                         f"file{'s' if len(written) != 1 else ''}) in {time.monotonic() - started:.2f} s")
+                         f"file{'s' if len(written) != 1 else ''}) in {time.monotonic() - started:.2f} s{relaid}")
+            if memory.last and not relaid:
+                console.detail(f"brochure: {memory.last}")
         finally:  # what this build read, and what the outputs it did not rebuild read last time
             watch.remember([*report.record, *(path for paths in inputs.values() for path in paths)])
 
     try:
-        for changed in watch.changes():
-            if not changed:
-                console.info(f"watching {watch.shown()} (Ctrl-C to stop)")
-            rebuild(changed)
+        with relayout_memory() as memory:
+            for changed in watch.changes():
+                if not changed:
+                    console.info(f"watching {watch.shown()} (Ctrl-C to stop)")
+                rebuild(changed)
     except KeyboardInterrupt:
         console.info("stopped")

@@ -22,6 +22,7 @@ from ..html import render_body
 from ..sandbox import ResourceRefused, html_resource_urls
 from ..settings import conflict
 from ..templates import make_environment, render_template
+from . import relayout
 from .imposition import impose_booklet
 from .prepress import MEDIA_MARGIN_MM, finish_for_print
 from .speedups import faster_weasyprint
@@ -145,11 +146,23 @@ def render_pdf(document: m.Document, job, settings):
                "pdf_tags": settings.pdf_variant in TAGGED_VARIANTS, "pdf_identifier": True}
 
     html_of_last_render = []
+    memory = relayout.active()
+    why_not = relayout_refused(settings) if memory is not None else None
+    if memory is not None and why_not:
+        memory.forget()
+        memory.last = f"laid out all pages ({why_not})"
+
+    def lay_out(html: str, url_fetcher=fetcher, font_config=None):
+        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=url_fetcher).render(
+            font_config=font_config, **options)
 
     def render(padding_pages: int = 0, fit: Fit = Fit()):
         html = render_brochure_html(document, job, padding_pages, settings, fit)
         html_of_last_render[:] = [html]
-        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
+        if memory is not None and not why_not:  # watch and preview: only a changed part when safe
+            key = (settings, base_url, tuple(sorted(options.items())))
+            return relayout.lay_out(memory, key, html, lay_out, fetcher)
+        return lay_out(html)
 
     with _weasyprint_errors(settings, refused), _image_names_without_folders(job), faster_weasyprint():
         if settings.layout == "trifold":  # one sheet: shortened until it fits, never padded
@@ -168,6 +181,22 @@ def render_pdf(document: m.Document, job, settings):
         warn_low_resolution_images(rendered)
         with _document_id_from(html_of_last_render[0] + settings.pdf_variant):
             return rendered.write_pdf(**options), rendered
+
+
+def relayout_refused(settings) -> str:
+    """Why a brochure made with `settings` is always laid out whole, even by watch and preview ("" if
+    it need not be): the layouts whose pages depend on the page count or are drawn again afterwards."""
+    import weasyprint
+
+    if weasyprint.__version__ != relayout.WEASYPRINT_VERSION:
+        return f"WeasyPrint {weasyprint.__version__}"
+    if settings.layout != "booklet":
+        return f"layout: {settings.layout}"
+    if settings.print_marks or settings.impose != "none":
+        return "print mode"
+    if settings.pdf_variant in PRESS_VARIANTS:
+        return settings.pdf_variant
+    return ""
 
 
 @contextlib.contextmanager

@@ -1,0 +1,160 @@
+"""Watch and preview lay out again only the part of the brochure an edit changed (brochure/relayout.py),
+and write the bytes a cold build writes; whatever they cannot prove safe is laid out whole."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from pypdf import PdfReader
+
+from pressroom.brochure import relayout
+from pressroom.brochure.relayout import cut, relayout_memory
+from pressroom.pipeline import BuildRequest, render
+from pressroom.preview import page_images
+
+from conftest import REPO
+
+BROCHURE = BuildRequest(("brochure",))
+
+
+def brochure(settings) -> bytes:
+    """The brochure as watch and preview render it: content read and checked, then laid out."""
+    return render(settings, BROCHURE)["brochure.pdf"]
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("content, variant", [("content", "plain"), ("content", "pdf/ua-1"),
+                                              ("content-ar", "plain")])
+def test_edits_to_one_section_each_lay_out_only_it_and_write_the_bytes_of_a_cold_build(repo_project, content,
+                                                                                      variant):
+    """Tagged (the structure tree), and right to left (the first page is a left page): the same bytes."""
+    shutil.rmtree(repo_project.content)
+    shutil.copytree(REPO / content, repo_project.content)
+    settings = repo_project.settings.replace(pdf_variant=variant)
+    sections = sorted((repo_project.content / "sections").glob("*.md"))
+    with relayout_memory() as memory:
+        brochure(settings)
+        assert memory.last == "laid out all pages (first render)"
+        # the last section has figures, a table and cross-references (page numbers): laid out alone twice
+        for section in (sections[-1], sections[1], sections[-1], sections[1]):
+            text = section.read_text(encoding="utf-8")
+            body = text.index("\n---\n") + 5
+            word = text.index(" ", body + 20)
+            section.write_text(text[:word] + " edited" + text[word:], encoding="utf-8")
+            incremental = brochure(settings)
+            assert memory.last.startswith("relaid out #"), memory.last
+            assert memory.changed_pages is not None
+    assert len(memory.relaid) == 4
+    assert incremental == brochure(settings)  # a cold render of the same inputs
+
+
+def test_the_combined_pdf_keeps_the_outline_links_page_numbers_and_one_set_of_fonts(repo_project):
+    settings = repo_project.settings.replace(pdf_variant="pdf/ua-1")
+    section = repo_project.content / "sections" / "05-at-a-glance.md"
+    with relayout_memory() as memory:
+        before = PdfReader(io.BytesIO(brochure(settings)))
+        edit(section, "This page gathers", "This page, edited, gathers")
+        after = PdfReader(io.BytesIO(brochure(settings)))
+        assert memory.last.startswith("relaid out #at-a-glance")
+    changed = memory.changed_pages
+    assert [title.title for title in before.outline if not isinstance(title, list)] == \
+        [title.title for title in after.outline if not isinstance(title, list)]
+    for number, (old, new) in enumerate(zip(before.pages, after.pages)):
+        old_text, new_text = old.extract_text(), new.extract_text()
+        if number in changed:
+            assert old_text.split()[-1] == new_text.split()[-1] == str(number + 1)  # the page number
+        else:
+            assert old_text == new_text
+        assert len(old.get("/Annots") or []) == len(new.get("/Annots") or [])
+    fonts = {font["/BaseFont"] for page in after.pages for font in page["/Resources"]["/Font"].values()}
+    assert len(fonts) == len({name.split("+", 1)[1] for name in fonts})  # each font embedded once
+    assert "edited" in "".join(after.pages[number].extract_text() for number in changed)
+    assert "/StructTreeRoot" in after.trailer["/Root"]
+
+
+def test_what_cannot_be_proved_safe_is_laid_out_whole_and_still_matches_a_cold_build(repo_project):
+    settings = repo_project.settings
+    sections = repo_project.content / "sections"
+    stylesheet = repo_project.templates / "brochure" / "brochure.css"
+    with relayout_memory() as memory:
+        brochure(settings)
+        edit(sections / "02-gains-in-research.md", "Islamic Nations'", "Islamic Nations' (see [the kite](#fig-kite))")
+        brochure(settings)
+        assert memory.last == "laid out all pages (#gains-in-research links to #fig-kite, outside it)"
+
+        edit(sections / "03-augmented-supportive-care.md", "\n---\n", "\n---\n" + "A longer paragraph. " * 400 + "\n\n")
+        brochure(settings)
+        assert "now takes" in memory.last and memory.last.startswith("laid out all pages")
+
+        edit(sections / "01-transforming-treatments.md", "\n---\n", "\n---\nOne more sentence.\n\n")
+        stylesheet.write_text(stylesheet.read_text() + "\n.prose p { letter-spacing: 0.01em; }\n")
+        brochure(settings)
+        assert memory.last == "laid out all pages (a stylesheet, image or other resource changed)"
+
+        edit(sections / "01-transforming-treatments.md", "One more sentence.", "One more sentence, twice.")
+        edit(sections / "04-joint-efforts-for-a-global-impact.md", "\n---\n", "\n---\nAnd another.\n\n")
+        brochure(settings)
+        assert memory.last == "laid out all pages (2 parts changed)"
+
+        edit(sections / "04-joint-efforts-for-a-global-impact.md", "And another.", "And another one.")
+        incremental = brochure(settings)
+        assert memory.last.startswith("relaid out #joint-efforts-for-a-global-impact")
+
+        printed = settings.replace(print_marks=True)
+        brochure(printed)
+        assert memory.last == "laid out all pages (print mode)"
+        brochure(settings)
+        assert memory.last == "laid out all pages (first render)"
+    assert incremental == brochure(settings)
+
+
+def test_stylesheets_with_rules_a_part_alone_gets_wrong_are_always_laid_out_whole(repo_project):
+    """An @page :first rule: the part laid out alone would start a document of its own."""
+    stylesheet = repo_project.templates / "brochure" / "brochure.css"
+    stylesheet.write_text(stylesheet.read_text() + "\n@page :first { margin-top: 30mm; }\n")
+    with relayout_memory() as memory:
+        brochure(repo_project.settings)
+        edit(repo_project.content / "sections" / "02-gains-in-research.md", "Islamic", "The Islamic")
+        brochure(repo_project.settings)
+    assert memory.last == "laid out all pages (the stylesheets or HTML use :first)"
+
+
+def test_a_plain_build_keeps_no_layout():
+    assert relayout.active() is None
+    with relayout_memory() as memory:
+        assert relayout.active() is memory
+    assert relayout.active() is None
+
+
+def test_the_html_is_cut_at_the_top_level_elements_of_the_body_or_not_at_all():
+    page = ('<!DOCTYPE html><html><head><style>p{}</style></head><body class="b">\n'
+            '<section id="a"><p>One<br>two</p></section>\n<hr>\n<nav><ul><li>x</li></ul></nav>\n</body></html>')
+    found = cut(page)
+    assert "".join(found.pieces) == page
+    assert found.ids == [None, "a", None, None, None] and found.tags[1:4] == ["section", "hr", "nav"]
+    assert relayout.alone(found, 1) == ('<!DOCTYPE html><html><head><style>p{}</style></head><body class="b">\n'
+                                        '<section id="a"><p>One<br>two</p></section>\n<hr style="display:none">\n'
+                                        '<nav style="display:none"></nav>\n</body></html>')
+    assert cut(page.replace("<hr>", "loose text")) is None
+    assert cut(page.replace("</p></section>", "</section>")) is None  # an end tag the parser would mend
+    assert relayout.fragments('<a href="#x">It&#39;s</a> <p style="color: #fff">') == {"x", "fff"}
+
+
+def test_the_preview_draws_again_only_the_pages_of_the_part_laid_out_alone(repo_project):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed")
+    pdf = brochure(repo_project.settings)
+    count = len(PdfReader(io.BytesIO(pdf)).pages)
+    previous = tuple(f"page {number}".encode() for number in range(count))
+    images, note = page_images(pdf, previous, range(2, 3))
+    assert note == "" and len(images) == count
+    assert images[:2] == previous[:2] and images[3:] == previous[3:]
+    assert images[2].startswith(b"\x89PNG")
+    assert page_images(pdf, previous[:-1], range(2, 3))[0][0].startswith(b"\x89PNG")  # page count differs: all
