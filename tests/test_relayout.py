@@ -49,9 +49,12 @@ def test_edits_to_one_section_each_lay_out_only_it_and_write_the_bytes_of_a_cold
             word = text.index(" ", body + 20)
             section.write_text(text[:word] + " edited" + text[word:], encoding="utf-8")
             incremental = brochure(settings)
+            if content == "content-ar" and section == sections[-1]:  # its chart's Arabic text: laid out whole
+                assert memory.last.endswith("has text laid over a chart)"), memory.last
+                continue
             assert memory.last.startswith("relaid out #"), memory.last
             assert memory.changed_pages is not None
-    assert len(memory.relaid) == 4
+    assert len(memory.relaid) == (2 if content == "content-ar" else 4)
     assert incremental == brochure(settings)  # a cold render of the same inputs
 
 
@@ -144,7 +147,7 @@ def test_the_html_is_cut_at_the_top_level_elements_of_the_body_or_not_at_all():
                                         '<nav style="display:none"></nav>\n</body></html>')
     assert cut(page.replace("<hr>", "loose text")) is None
     assert cut(page.replace("</p></section>", "</section>")) is None  # an end tag the parser would mend
-    assert relayout.fragments('<a href="#x">It&#39;s</a> <p style="color: #fff">') == {"x", "fff"}
+    assert relayout.fragments('<a href="#x">It&#39;s</a> <p style="color: #fff"> <use xlink:href="#y"/> url(#z)') == {"x", "y", "z"}
 
 
 def test_the_preview_draws_again_only_the_pages_of_the_part_laid_out_alone(repo_project):
