@@ -93,12 +93,7 @@ def build(settings: Settings, request: BuildRequest | None = None, log: BuildLog
     up_to_date = up_to_date_line(fresh, settings.out) if fresh else ""
     if not outputs:
         return Built((), up_to_date)
-    job = Job(settings, ProjectFiles(settings), request.funders)
-    log.reading(job.files)
-    started = time.monotonic()
-    with few_collections():
-        document, reads = validate(job, outputs)
-    log.checked(time.monotonic() - started, len(job.files.record))
+    job, document, reads = _read_and_check(settings, request, outputs, log)
     with output_folder(settings.out) as lock, few_collections():
         made_from: list = []  # (output, its files, what it was made from), for the records
         rendered = render_outputs(document, job, outputs, reads, log, made_from)
@@ -118,16 +113,22 @@ def render(settings: Settings, request: BuildRequest, log: BuildLog | None = Non
     rendered as a build does them, but nothing written and no lock taken (the preview's build)."""
     log = log or BuildLog()
     outputs = [registry()[name] for name in request.outputs]
+    job, document, reads = _read_and_check(settings, request, outputs, log)
+    with few_collections():
+        return {path.relative_to(settings.out).as_posix(): data
+                for path, data, _ in render_outputs(document, job, outputs, reads, log)
+                if path.parent.name != DEPFILE_FOLDER}
+
+
+def _read_and_check(settings: Settings, request: BuildRequest, outputs: list[Output], log: BuildLog):
+    """The job, the validated document and what each output read, with the log told how reading went."""
     job = Job(settings, ProjectFiles(settings), request.funders)
     log.reading(job.files)
     started = time.monotonic()
     with few_collections():
         document, reads = validate(job, outputs)
     log.checked(time.monotonic() - started, len(job.files.record))
-    with few_collections():
-        return {path.relative_to(settings.out).as_posix(): data
-                for path, data, _ in render_outputs(document, job, outputs, reads, log)
-                if path.parent.name != DEPFILE_FOLDER}
+    return job, document, reads
 
 
 @contextlib.contextmanager
