@@ -316,15 +316,20 @@ CASES = [
          [f"{SECTION}:2: title: contains the invisible control character U+0001; delete it"]),
     Case("report block of the wrong shape", lambda p: p.write("templates/report/report.yaml.j2",
                                                               "- toc: {title: Contents}\n- cover: x\n"),
-         ["templates/report/report.yaml.j2: block 2: cover: must be 'key: value' lines, got 'x'"],
+         ["templates/report/report.yaml.j2:2: cover: must be 'key: value' lines, got 'x'"],
          count="1 error in templates/"),
     Case("report table row that is not a mapping", lambda p: p.write(
         "templates/report/report.yaml.j2", "- table: {columns: [{key: a, header: A}], rows: [x]}\n"),
-         ["templates/report/report.yaml.j2: block 1: table.rows: must be 'key: value' lines, got 'x'"],
+         ["templates/report/report.yaml.j2:1: table.rows: must be 'key: value' lines, got 'x'"],
          count="1 error in templates/"),
     Case("report heading deeper than Word's styles", lambda p: p.write(
         "templates/report/report.yaml.j2", "- heading: {text: Deep, level: 9}\n"),
-         ["templates/report/report.yaml.j2: block 1: heading.level: input should be less than or equal to 6, got 9"],
+         ["templates/report/report.yaml.j2:1: heading.level: input should be less than or equal to 6, got 9"],
+         count="1 error in templates/"),
+    Case("unknown report block after template logic", lambda p: p.write(
+        "templates/report/report.yaml.j2", "{# the blocks #}\n- toc:\n{% if true %}\n\n- mystery: 1\n{% endif %}\n"),
+         ["templates/report/report.yaml.j2:5: unknown block 'mystery' (known: cover, heading, intro, list_of_figures, "
+          "list_of_tables, section, table, text, toc)"],
          count="1 error in templates/"),
     Case("output folder inside content", lambda p: None,
          ["content/sections: output folder: is inside content/, where the next build would read the outputs back; "

@@ -103,6 +103,14 @@ def test_figures_and_tables_are_numbered_in_reading_order_with_their_identifiers
      "already used by another figure, table, heading or section; give each its own"),
     ("Text ![inline chart](../data/sessions.yaml) here.", "01-evidence.md:4: chart: a chart must stand alone in its "
      "paragraph, like ![alt](../data/chart.yaml \"Caption\"){#fig-id}"),
+    ("![A square](../assets/square.png \"Square\"){#fig square}", "01-evidence.md:4: figure identifier: "
+     "'{#fig square}' is not an identifier in braces; write ![alt](src \"Caption\"){#fig-id}, with no space inside "
+     "the braces and none before them"),
+    ("![A square](../assets/square.png \"Square\") {#fig-square}", "01-evidence.md:4: figure identifier: "
+     "'{#fig-square}' is not an identifier in braces; write ![alt](src \"Caption\"){#fig-id}, with no space inside "
+     "the braces and none before them"),
+    ("![A square](../assets/square.png \"Square\"){#2nd}", "01-evidence.md:4: figure identifier: '2nd' must start "
+     "with a letter and hold only letters, digits, '-', '_', '.' and ':'"),
 ])
 def test_bad_identifiers_and_references_are_located_errors(tmp_path, text, expected):
     project = numbered_project(tmp_path, SECTION.replace("See [](#fig-sessions) and [](#tbl-areas), then [](#fig-kite).",
@@ -111,13 +119,31 @@ def test_bad_identifiers_and_references_are_located_errors(tmp_path, text, expec
     assert expected in problems, problems
 
 
+@pytest.mark.parametrize("caption", ["Table: Areas of work {#tbl areas}", "Table: Areas of work {#tbl-areas",
+                                     "Table: Areas of work {#1st}"])
+def test_a_mistyped_table_identifier_is_a_located_error_not_caption_text(tmp_path, caption):
+    project = numbered_project(tmp_path, SECTION.replace("Table: Areas of work {#tbl-areas}", caption))
+    braces = caption.removeprefix("Table: Areas of work ")
+    assert f"01-evidence.md:8: table identifier: '{braces}' is not an identifier in braces; write Table: Caption " \
+        "{#tbl-id}, with no space inside the braces and none before them" in problems_of(project)
+
+
 def test_a_chart_with_a_value_missing_is_a_located_error(tmp_path):
     project = numbered_project(tmp_path)
     project.write("content/data/sessions.yaml", CHART.replace("[120, 165]", "[120]"))
     problems = problems_of(project)
     assert "sessions.yaml:1: chart: series 'Support' has 1 values for 2 categories; give one value per category" \
         in problems, problems
-    assert any("01-evidence.md:14: chart: '../data/sessions.yaml' holds no 'chart:' mapping" in p for p in problems)
+    assert problems == [p for p in problems if "sessions.yaml" in p and "01-evidence.md" not in p], \
+        "the chart's problem is said once, on its data file"
+
+
+def test_a_pie_chart_of_two_series_is_a_located_error_not_half_a_chart(tmp_path):
+    project = numbered_project(tmp_path)
+    project.write("content/data/sessions.yaml", CHART.replace("type: bar", "type: pie")
+                  + "    - name: Outreach\n      values: [30, 45]\n")
+    assert problems_of(project) == ["sessions.yaml:1: chart: a pie chart shows one series, and this one has 2; use "
+                                    "a bar chart, or one chart per series"]
 
 
 # The Word report ---------------------------------------------------------------------------------------
@@ -270,6 +296,22 @@ def test_report_pdf_without_libreoffice_is_one_error_line_and_keeps_the_last_bui
            "(sudo apt-get install libreoffice-writer-nogui)" in result.stderr
     assert "Traceback" not in result.stderr
     assert (project.out / "report.docx").read_bytes() == b"last good"
+
+
+def test_a_build_without_report_pdf_removes_the_pdfs_an_earlier_build_left(tmp_path):
+    project = numbered_project(tmp_path)
+    project.write("content/data/funders.yaml", "- slug: acme\n  name: Acme Trust (sample)\n"
+                  "  contact: {name: A. Person}\n  grant: {amount: 100, currency: EUR}\n  programme: Care\n"
+                  "  period: {start: 2026-01-01, end: 2026-12-31}\n")
+    stale = [project.out / "report.pdf", project.out / "reports" / "acme.pdf"]
+    for pdf in stale:
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        pdf.write_bytes(b"%PDF- from a build with --report-pdf")
+    build(project, "reports", "--funder", "acme")
+    assert (project.out / "reports" / "acme.docx").is_file() and not stale[1].exists()
+    assert stale[0].exists()  # the general edition was not built: its PDF is left alone
+    build(project, "report")
+    assert (project.out / "report.docx").is_file() and not stale[0].exists()
 
 
 def test_without_libreoffice_the_report_builds_with_one_warning(tmp_path):

@@ -184,6 +184,9 @@ class ChartSpec(Strict):
                                  f"{len(self.categories)} categories; give one value per category")
         if self.type in ("pie", "donut", "stacked-bar") and any(v < 0 for s in self.series for v in s.values):
             raise ValueError(f"a {self.type} chart cannot show negative values")
+        if self.type in ("pie", "donut") and len(self.series) > 1:
+            raise ValueError(f"a {self.type} chart shows one series, and this one has {len(self.series)}; use a bar "
+                             "chart, or one chart per series")
         if self.type in ("pie", "donut") and not any(self.series[0].values):
             raise ValueError(f"a {self.type} chart needs a value above 0")
         return self

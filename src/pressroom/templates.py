@@ -165,11 +165,14 @@ def _render_mapping_lines(template: jinja2.Template, context: dict, line_map: li
     the template's. Text between expressions is the template's own, so its line is carried on from the
     chunk before, counting line breaks. A line holding an expression takes the expression's line."""
     exact = {code_line: line for line, code_line in template.debug_info}
+    text_lines = _text_lines(template)
     chunks, current = [], 1
     outer = template.generate(**context)
     for chunk in outer:
         frame = (outer.gi_yieldfrom or outer).gi_frame
         line = exact.get(frame.f_lineno) if frame is not None else None
+        if line is None and chunk in text_lines:  # text the template holds as it is: where it stands
+            line = next((candidate for candidate in text_lines[chunk] if candidate >= current), text_lines[chunk][0])
         if line is not None:
             current = line
             if line_map and not (chunks and chunks[-1].endswith("\n")):
@@ -183,6 +186,21 @@ def _render_mapping_lines(template: jinja2.Template, context: dict, line_map: li
             current += 1
         chunks.append(chunk)
     return "".join(chunks)
+
+
+def _text_lines(template: jinja2.Template) -> dict[str, list[int]]:
+    """Each run of plain text in the template's source (as it is written out, after trim_blocks), with
+    the lines it starts on: a line between tags is found there, whatever tags before it left out."""
+    environment = template.environment
+    try:
+        source = environment.loader.get_source(environment, template.name)[0]
+    except (jinja2.TemplateNotFound, AttributeError, TypeError):
+        return {}
+    lines: dict[str, list[int]] = {}
+    for line, kind, value in environment.lex(source):
+        if kind == "data":
+            lines.setdefault(value, []).append(line)
+    return lines
 
 
 def _template_frame(folders: list[Path], name: str, innermost_only: bool = False) -> tuple[Path, int | None]:

@@ -22,7 +22,7 @@ from ..settings import Settings
 from ..yamlfile import YamlProblem, load_yaml
 from .crossrefs import check_cross_references, check_links, check_section_references, check_unique_keys
 from .front_matter import read_front_matter
-from .resources import ResourceChecker
+from .resources import INVALID_CHART, ResourceChecker
 
 SECTION_NAME = re.compile(r"^(?P<order>\d+)[-_](?P<slug>.+)$")
 
@@ -193,8 +193,9 @@ class ContentReader:
             if schema is not None:
                 checked = validate(schema, value, node, path, 1, self.problems)
                 value = _plain(checked)
-                if schema is ChartFile and checked is not None:
-                    self.resources.charts[path.resolve()] = _chart(checked.chart, path)
+                if schema is ChartFile:
+                    self.resources.charts[path.resolve()] = (_chart(checked.chart, path) if checked is not None
+                                                             else INVALID_CHART)
             data[path.stem] = value
         return data
 

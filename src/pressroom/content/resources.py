@@ -11,6 +11,8 @@ from ..errors import Problems
 from ..gateway import ProjectFiles
 from ..sandbox import ResourceRefused, Sandbox, data_url_image_problem, html_resource_urls, image_problem, shortened
 
+INVALID_CHART = "invalid chart"  # a data file whose chart has problems, reported on the file itself
+
 
 class ResourceChecker:
     """Resolves and checks what one project's Markdown embeds; every problem goes to `problems`."""
@@ -19,7 +21,8 @@ class ResourceChecker:
         self.files = files
         self.problems = problems
         self.max_image_bytes = files.settings.max_image_bytes
-        self.charts: dict[Path, m.Chart | None] = {}  # data files by resolved path: their chart, or None
+        # data files by resolved path: their chart, INVALID_CHART, or None when they hold no chart
+        self.charts: dict[Path, m.Chart | str | None] = {}
         self.image_problems: dict[Path, str | None] = {}  # image files checked, by resolved path
 
     def image(self, path: Path, src: str, alt: str, title: str, line: int | None) -> m.Image | m.Chart:
@@ -53,6 +56,8 @@ class ResourceChecker:
         if resolved not in self.charts:
             self.problems.add(path, line, f"chart: '{src}' is not a data file in content/data/"
                               f"{self.relative_path_hint(path, src)}")
+        elif self.charts[resolved] is INVALID_CHART:
+            pass  # its own problem is reported on the data file
         elif self.charts[resolved] is None:
             self.problems.add(path, line, f"chart: '{src}' holds no 'chart:' mapping (or an invalid one)")
         else:

@@ -31,6 +31,14 @@ class ReportOutput(BaseOutput):
     def render(self, document, job) -> list[tuple[str, bytes]]:
         return laid_out({"report.docx": render_report(document, job.files)}, job.settings)
 
+    def finish(self, out: Path, written: list[Path], job) -> None:
+        """A report's PDF from an earlier build with --report-pdf is out of date once a build without it
+        has replaced the report."""
+        for report in written:
+            stale_pdf = report.with_suffix(".pdf")
+            if report.suffix == ".docx" and stale_pdf not in written and stale_pdf.is_file():
+                stale_pdf.unlink()
+
 
 class EditionsOutput(ReportOutput):
     name = "reports"
@@ -57,7 +65,9 @@ class EditionsOutput(ReportOutput):
         return laid_out(reports, job.settings)
 
     def finish(self, out: Path, written: list[Path], job) -> None:
-        """Every edition was built: delete those of funders no longer in funders.yaml."""
+        """As the general edition; and when every edition was built, delete those of funders no longer in
+        funders.yaml."""
+        super().finish(out, written, job)
         folder = out / EDITIONS_FOLDER
         if job.funders or not folder.is_dir():
             return
@@ -101,8 +111,6 @@ def laid_out(reports: dict[str, bytes], settings) -> list[tuple[str, bytes]]:
     if not reports:  # no funders: nothing to lay out, and no reason to say LibreOffice is missing
         return []
     names, documents, pdfs = list(reports), list(reports.values()), None
-    if not reports:  # no funders: no editions
-        return []
     if settings.report_page_numbers:
         result = paginate(documents, with_pdfs=settings.report_pdf, digits=settings.digits)
         if result is None:

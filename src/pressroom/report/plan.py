@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import ConfigDict, Field, ValidationError
 
@@ -123,19 +123,21 @@ def plan_report(document: m.Document, files, funder: dict | None = None) -> list
                    funder=funder)
     text = render_template(environment, TEMPLATE, **context)
     path = files.template(f"report/{TEMPLATE}") or files.templates / "report" / TEMPLATE
-    try:
-        items, _ = load_yaml(text)
-    except YamlProblem as error:
-        # the same text again, noting the template line that wrote each line (rendering is four times
-        # slower so, and only a problem needs it)
+    def template_line(rendered_line: int | None) -> int | None:
+        """The template line that wrote a line of the rendered text: found by rendering the same text
+        again, noting where each line came from (four times slower, and only a problem needs it)."""
         line_map: list[int] = []
         render_template(environment, TEMPLATE, line_map, **context)
-        line = line_map[error.line - 1] if error.line and 0 < error.line <= len(line_map) else None
+        return line_map[rendered_line - 1] if rendered_line and 0 < rendered_line <= len(line_map) else None
+
+    try:
+        items, root = load_yaml(text)
+    except YamlProblem as error:
         raise PressroomError(f"rendered template is not valid YAML ({error.message}); "
-                             "quote values with '| tojson'", path, line or None) from None
+                             "quote values with '| tojson'", path, template_line(error.line) or None) from None
     if not isinstance(items, list):
         raise PressroomError("must render a YAML list of blocks", path)
-    planner = _Planner(document, path)
+    planner = _Planner(document, path, lambda index: template_line(root.value[index].start_mark.line + 1))
     return [planner.block(item, index) for index, item in enumerate(items)]
 
 
@@ -146,9 +148,10 @@ def format_amount(amount, lang: str = "en", digits: str = "latin") -> str:
 
 
 class _Planner:
-    def __init__(self, document: m.Document, path: Path):
+    def __init__(self, document: m.Document, path: Path, template_line: Callable[[int], int | None]):
         self.document = document
         self.path = path
+        self.template_line = template_line  # of the block at an index
         self.sections = {s.slug: s for s in document.sections}
         self.parser = make_parser(False)
         self.text_count = 0
@@ -176,7 +179,8 @@ class _Planner:
             self.fail(index, f"block '{kind}': {error}")
 
     def fail(self, index: int, message: str):
-        raise PressroomError(f"block {index + 1}: {message}", self.path)
+        line = self.template_line(index)
+        raise PressroomError(f"block {index + 1}: {message}" if line is None else message, self.path, line)
 
     def plan_cover(self, value: CoverSpec) -> Cover:
         meta = self.document.meta
