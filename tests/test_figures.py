@@ -100,7 +100,9 @@ def test_figures_and_tables_are_numbered_in_reading_order_with_their_identifiers
     ("See [](#evidence).", "01-evidence.md:4: cross-reference: '#evidence' is not a numbered figure or table; to "
      "link to a heading or section, give the link text: [text](#evidence)"),
     ("![Again](../assets/square.png \"Again\"){#fig-kite}", "01-evidence.md:6: figure identifier: '#fig-kite' is "
-     "already used by another figure, table, heading or section; give each its own"),
+     "already used by figure 1; give each its own"),
+    ("![Again](../assets/square.png \"Again\"){#evidence}", "01-evidence.md:4: figure identifier: '#evidence' is "
+     "already used by a heading or section; give each its own"),
     ("Text ![inline chart](../data/sessions.yaml) here.", "01-evidence.md:4: chart: a chart must stand alone in its "
      "paragraph, like ![alt](../data/chart.yaml \"Caption\"){#fig-id}"),
     ("![A square](../assets/square.png \"Square\"){#fig square}", "01-evidence.md:4: figure identifier: "

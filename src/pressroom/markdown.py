@@ -327,8 +327,10 @@ class BodyReader:
                                         "letter and hold only letters, digits, '-', '_', '.' and ':'"))
             return ""
         if identifier in self.anchors or identifier in self.numbering.labels:
+            first = self.numbering.labels.get(identifier)
+            owner = f"{first.kind} {first.number}" if first else "a heading or section"
             self.limit_problems.append((self.current_line, f"{kind} identifier: '#{identifier}' is already used by "
-                                        "another figure, table, heading or section; give each its own"))
+                                        f"{owner}; give each its own"))
             return ""
         self.anchors.add(identifier)
         return identifier
