@@ -635,10 +635,12 @@ def test_ordered_lists_keep_their_start_number(project):
     assert markers == {"7.", "8.", "0."}
 
 
-def test_wide_tables_keep_every_column_inside_the_margins(project, tmp_path):
-    header = "| " + " | ".join(f"head{i}" for i in range(12)) + " |"
-    rule = "|" + "---|" * 12
-    row = "| " + " | ".join(f"value{i}" for i in range(12)) + " |"
+@pytest.mark.parametrize("columns, word", [(12, "value{i}"), (3, "REF{i}" + "X" * 30)],
+                         ids=["many columns", "long words"])
+def test_wide_tables_keep_every_column_inside_the_margins(project, tmp_path, columns, word):
+    header = "| " + " | ".join(f"head{i}" for i in range(columns)) + " |"
+    rule = "|" + "---|" * columns
+    row = "| " + " | ".join(word.format(i=i) for i in range(columns)) + " |"
     project.write("content/sections/01-first.md", f"---\ntitle: A\n---\n{header}\n{rule}\n{row}\n")
     project.out.mkdir()
     (project.out / "b.pdf").write_bytes(brochure_pdf(read_content(project.settings), project.settings))

@@ -10,7 +10,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from conftest import brochure_pdf, job_for, report_docx
+from conftest import REPO, brochure_pdf, job_for, report_docx
 from pressroom.content import read_content
 from pressroom.brochure.pdf import render_brochure_html
 
@@ -94,3 +94,26 @@ def test_footnotes_of_any_kind_reach_both_outputs(project, note):
     assert note_text in text
     assert note_text in "".join(notes.itertext())
     assert len([n for n in notes if int(n.get(qn("w:id"))) > 0]) == 1  # besides the separator notes
+
+
+@pytest.mark.parametrize("rows, long_words", [
+    ([("Transforming Treatments", "Precision Medicine, which customizes treatments"),
+      ("Augmented Supportive Care", "psychological, nutritional, and rehabilitative services")], False),
+    ([("Report", "https://example.org/reports/annual-2024.pdf")], True),
+    ([tuple(f"value{i}" for i in range(8))], True),
+])
+def test_only_tables_whose_longest_words_may_not_fit_may_break_anywhere(rows, long_words):
+    """Breaking anywhere keeps such a table inside the margins, but sizing its columns tries a break after
+    every character: the brochure's CSS asks for it only in tables marked long-words."""
+    from pressroom import model as m
+    from pressroom.html import render_body
+
+    cell = lambda text: (m.Text(text),)  # noqa: E731
+    columns = len(rows[0])
+    table = m.Table(("",) * columns, tuple(cell(f"Head {i}") for i in range(columns)),
+                    tuple(tuple(cell(text) for text in row) for row in rows))
+    html = render_body(m.Body((table,)))
+    assert ('<table class="long-words">' in html) is long_words, html
+    css = (REPO / "templates" / "brochure" / "brochure.css").read_text(encoding="utf-8")
+    assert ".prose table.long-words td { overflow-wrap: anywhere; }" in css
+    assert "overflow-wrap: anywhere" not in css.split(".prose th, .prose td {", 1)[1].split("}", 1)[0]

@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 
 from . import model as m
 from .labels import in_digits, words as words_for
+from .markdown import plain_text
 
 
 class HtmlWriter:
@@ -84,11 +85,14 @@ class HtmlWriter:
 
         head = f"<thead><tr>{cells(table.header, 'th')}</tr></thead>"
         rows = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in table.rows)
+        classes = " ".join(name for name, wanted in (("numbered", table.number),
+                                                     ("long-words", has_long_words(table))) if wanted)
+        class_attribute = f' class="{classes}"' if classes else ""
         if not table.number:
-            return f"<table>{head}<tbody>{rows}</tbody></table>\n"
+            return f"<table{class_attribute}>{head}<tbody>{rows}</tbody></table>\n"
         identifier = f' id="{escape(table.id)}"' if table.id else ""
         caption = f"<caption>{self.caption_label('table', table.number)}{self.inlines(table.caption)}</caption>"
-        return f'<table class="numbered"{identifier}>{caption}{head}<tbody>{rows}</tbody></table>\n'
+        return f'<table{class_attribute}{identifier}>{caption}{head}<tbody>{rows}</tbody></table>\n'
 
     def caption_label(self, kind: str, number: int) -> str:
         """"Figure 2: " at the start of a caption (in the brochure, CSS writes the number)."""
@@ -241,3 +245,19 @@ def chart_label_html(label) -> str:
     return (f'<span class="chart-text" dir="{direction}" style="{where}; top: {top:.3f}%; '
             f'font-size: calc(var(--chart-width) * {scale:.5f}); color: {label.fill}{weight}">'
             f'{escape(label.text)}</span>')
+
+
+# A table whose columns' longest words, side by side, would come near the width of the narrowest column of
+# text (a tri-fold panel, about 55 characters of table text): its cells may then break anywhere, not only
+# between words, so it stays inside the margins. Only such tables get it: sizing columns that may break
+# anywhere tries a break after every character, and cost 60 to 80 ms a table.
+LONG_WORDS_WIDTH = 40  # characters, counting about three for each cell's padding
+
+
+def has_long_words(table: m.Table) -> bool:
+    widths = [0] * len(table.alignments)
+    for row in (table.header, *table.rows):
+        for column, cell in enumerate(row[:len(widths)]):
+            longest = max((len(word) for word in plain_text(cell).split()), default=0)
+            widths[column] = max(widths[column], longest + 3)
+    return sum(widths) > LONG_WORDS_WIDTH
