@@ -830,3 +830,27 @@ def test_pdf_x4_without_the_press_profile_says_which_package_to_install(project,
     err = capsys.readouterr().err.splitlines()
     assert "install the Debian package libgs-common" in err[0] and len(err) == 2
     assert not project.out.joinpath("brochure.pdf").exists()
+
+
+def icc_profiles(data: bytes) -> list:
+    """Every ICC profile stream in the file, each copy counted (object by object, not by reference)."""
+    reader = PdfReader(io.BytesIO(data))
+    profiles = []
+    for number in range(1, int(reader.trailer["/Size"])):
+        stream = reader.get_object(number)
+        if hasattr(stream, "get_data") and "/N" in stream and stream.get_data()[36:40] == b"acsp":
+            profiles.append(stream)
+    return profiles
+
+
+def test_pdf_x4_print_file_holds_the_press_profile_once(repo_project, caplog):
+    settings = repo_project.settings.replace(print_marks=True)
+    plain = brochure_pdf(read_content(settings), settings)
+    press = brochure_pdf(read_content(settings), settings.replace(pdf_variant="pdf/x-4"))
+    assert not [record for record in caplog.records if record.name.startswith("pypdf")], caplog.text
+    [profile] = icc_profiles(press)  # each transparency group of the sample's pages names it
+    root = PdfReader(io.BytesIO(press)).trailer["/Root"]
+    assert root["/OutputIntents"][0].raw_get("/DestOutputProfile").idnum == profile.indirect_reference.idnum
+    # one profile's worth bigger than the same brochure without PDF/X (twenty copies made it 14 times as big)
+    assert len(press) < len(plain) + 1.5 * len(profile._data), (len(press), len(plain))
+    assert press.startswith(b"%PDF-1.6")  # PDF/X-4 is PDF 1.6

@@ -31,7 +31,9 @@ def finish_for_print(pdf: bytes, folds: list[list[float]] | None = None) -> byte
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ContentStream, RectangleObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    # full=True takes the objects over as they are: cloning (clone_from) copies a stream once for every
+    # array that names it, so the PDF/X profile, named by each transparency group, was written twenty times.
+    writer = PdfWriter(PdfReader(io.BytesIO(pdf)), full=True)
     for number, page in enumerate(writer.pages):
         trim = [float(value) for value in page.trimbox]
         bleed = _grown(trim, BLEED_MM * MM)
@@ -41,6 +43,7 @@ def finish_for_print(pdf: bytes, folds: list[list[float]] | None = None) -> byte
         content.set_data(clipped(page.get_contents().get_data(), bleed) + marks(trim, page_folds))
         page.replace_contents(content)
         page.compress_content_streams()
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)  # the old xref
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
