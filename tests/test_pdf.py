@@ -13,6 +13,7 @@ import pytest
 import pressroom
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
+from pypdf.generic import NameObject
 
 from pressroom.cli import main
 from pressroom.content import read_content
@@ -854,3 +855,23 @@ def test_pdf_x4_print_file_holds_the_press_profile_once(repo_project, caplog):
     # one profile's worth bigger than the same brochure without PDF/X (twenty copies made it 14 times as big)
     assert len(press) < len(plain) + 1.5 * len(profile._data), (len(press), len(plain))
     assert press.startswith(b"%PDF-1.6")  # PDF/X-4 is PDF 1.6
+
+
+def test_pdf_x4_booklet_keeps_the_output_intent_metadata_and_boxes_of_the_print_file(repo_project):
+    settings = repo_project.settings.replace(impose="booklet", pdf_variant="pdf/x-4")
+    files = pressroom.render(settings, "brochure")
+    booklet = PdfReader(io.BytesIO(files["brochure-booklet.pdf"]))
+    root = booklet.trailer["/Root"]
+    [intent] = [i.get_object() for i in root["/OutputIntents"]]
+    assert intent["/S"] == "/GTS_PDFX"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 4 and profile.get_data()[36:40] == b"acsp"
+    assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in root["/Metadata"].get_object().get_data()
+    brochure = PdfReader(io.BytesIO(files["brochure.pdf"]))
+    assert booklet.metadata == brochure.metadata
+    assert isinstance(booklet.metadata["/Trapped"], NameObject)  # a name, as PDF/X requires, not text
+    assert booklet.pdf_header == "%PDF-1.6" and booklet.trailer["/ID"][0] != brochure.trailer["/ID"][0]
+    for sheet in booklet.pages:
+        assert "/TrimBox" in sheet and "/BleedBox" in sheet
+    assert len(icc_profiles(files["brochure-booklet.pdf"])) == 1  # not one for each page placed on a sheet
+    assert pressroom.render(settings, "brochure")["brochure-booklet.pdf"] == files["brochure-booklet.pdf"]

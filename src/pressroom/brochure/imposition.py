@@ -4,11 +4,13 @@ A booklet of n pages (n a multiple of four) is n / 4 sheets, each printed on bot
 nested inside each other. Sheet i's front carries pages n - 2i (left) and 2i + 1 (right), its back pages
 2i + 2 (left) and n - 2i - 1 (right), counting from 1: the outermost sheet holds the covers, the innermost
 the middle spread. Each page keeps its bleed on the outer edges and is cut at the fold; the sheet gets the
-same boxes and marks as a single page (prepress.py).
+same boxes and marks as a single page (prepress.py). The booklet keeps what says what the brochure is and,
+for PDF/X, how to print it: its PDF version, document information, output intent and XMP metadata.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 from .prepress import BLEED_MM, MEDIA_MARGIN_MM, MM, marks
@@ -35,12 +37,14 @@ def impose_booklet(pdf: bytes) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ContentStream, DictionaryObject, NameObject, RectangleObject
 
-    pages = PdfReader(io.BytesIO(pdf)).pages
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = reader.pages
     margin, bleed = MEDIA_MARGIN_MM * MM, BLEED_MM * MM
     trim = [float(value) for value in pages[0].trimbox]
     page_width, page_height = trim[2] - trim[0], trim[3] - trim[1]
     sheet_trim = [margin, margin, margin + 2 * page_width, margin + page_height]
     writer = PdfWriter()
+    _describe_as_its_source(writer, reader, identifier=hashlib.md5(pdf).digest())
     for left, right in saddle_stitch_order(len(pages)):
         sheet = writer.add_blank_page(2 * page_width + 2 * margin, page_height + 2 * margin)
         forms, ops = DictionaryObject(), []
@@ -60,9 +64,24 @@ def impose_booklet(pdf: bytes) -> bytes:
         content.set_data(b"\n".join(ops) + b"\n" + marks(sheet_trim))
         sheet.replace_contents(content)
         sheet.compress_content_streams()
+    writer.compress_identical_objects()  # the press profile, copied with each page's colour spaces: once
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _describe_as_its_source(writer, reader, identifier: bytes) -> None:
+    """`reader`'s PDF version and document information on `writer`, a file identifier of its own and, for
+    PDF/X (an output intent), the output intent and the XMP metadata that names the PDF/X version."""
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+
+    writer.pdf_header = reader.pdf_header
+    writer._info = reader.trailer["/Info"]  # the public setter turns every value into text (/Trapped too)
+    writer._ID = ArrayObject([ByteStringObject(identifier)] * 2)  # PDF/X requires one; pypdf's are random
+    root = reader.trailer["/Root"]
+    if "/OutputIntents" in root:  # without PDF/X the XMP claims PDF/UA, and the sheets are not tagged
+        for key in ("/OutputIntents", "/Metadata"):
+            writer.root_object[NameObject(key)] = root.raw_get(key).clone(writer)
 
 
 def _form(source, box: list[float], writer):
