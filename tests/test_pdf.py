@@ -13,6 +13,7 @@ import pytest
 import pressroom
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
+from pypdf.generic import NameObject
 
 from pressroom.cli import main
 from pressroom.content import read_content
@@ -769,8 +770,10 @@ def test_the_booklet_puts_the_pages_two_up_in_saddle_stitch_order(rich_project, 
     reading_path.write_bytes(files["brochure.pdf"])
 
     def words(path, page: int, region: tuple[float, float] | None = None) -> list[str]:
-        """The words on a page, or in a region of it (x, width in points), as poppler reads them."""
-        crop = ["-x", str(round(region[0])), "-y", "0", "-W", str(round(region[1])), "-H", "2000"] if region else []
+        """The words inside the trim of a page, or of a region of it (x, width in points), as poppler reads
+        them: not the slug line, which names each file and page."""
+        x, across = region or (MEDIA_MARGIN, width)
+        crop = ["-x", str(round(x)), "-y", str(round(MEDIA_MARGIN)), "-W", str(round(across)), "-H", str(round(height))]
         result = subprocess.run(["pdftotext", "-r", "72", "-f", str(page), "-l", str(page), *crop, str(path), "-"],
                                 capture_output=True, text=True, check=True)
         return sorted(result.stdout.split())
@@ -832,3 +835,148 @@ def test_pdf_x4_without_the_press_profile_says_which_package_to_install(project,
     err = capsys.readouterr().err.splitlines()
     assert "install the Debian package libgs-common" in err[0] and len(err) == 2
     assert not project.out.joinpath("brochure.pdf").exists()
+
+
+def icc_profiles(data: bytes) -> list:
+    """Every ICC profile stream in the file, each copy counted (object by object, not by reference)."""
+    reader = PdfReader(io.BytesIO(data))
+    profiles = []
+    for number in range(1, int(reader.trailer["/Size"])):
+        stream = reader.get_object(number)
+        if hasattr(stream, "get_data") and "/N" in stream and stream.get_data()[36:40] == b"acsp":
+            profiles.append(stream)
+    return profiles
+
+
+def test_pdf_x4_print_file_holds_the_press_profile_once(repo_project, caplog):
+    settings = repo_project.settings.replace(print_marks=True)
+    plain = brochure_pdf(read_content(settings), settings)
+    press = brochure_pdf(read_content(settings), settings.replace(pdf_variant="pdf/x-4"))
+    assert not [record for record in caplog.records if record.name.startswith("pypdf")], caplog.text
+    [profile] = icc_profiles(press)  # each transparency group of the sample's pages names it
+    root = PdfReader(io.BytesIO(press)).trailer["/Root"]
+    assert root["/OutputIntents"][0].raw_get("/DestOutputProfile").idnum == profile.indirect_reference.idnum
+    # one profile's worth bigger than the same brochure without PDF/X (twenty copies made it 14 times as big)
+    assert len(press) < len(plain) + 1.5 * len(profile._data), (len(press), len(plain))
+    assert press.startswith(b"%PDF-1.6")  # PDF/X-4 is PDF 1.6
+
+
+def test_pdf_x4_booklet_keeps_the_output_intent_metadata_and_boxes_of_the_print_file(repo_project):
+    settings = repo_project.settings.replace(impose="booklet", pdf_variant="pdf/x-4")
+    files = pressroom.render(settings, "brochure")
+    booklet = PdfReader(io.BytesIO(files["brochure-booklet.pdf"]))
+    root = booklet.trailer["/Root"]
+    [intent] = [i.get_object() for i in root["/OutputIntents"]]
+    assert intent["/S"] == "/GTS_PDFX"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 4 and profile.get_data()[36:40] == b"acsp"
+    assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in root["/Metadata"].get_object().get_data()
+    brochure = PdfReader(io.BytesIO(files["brochure.pdf"]))
+    assert booklet.metadata == brochure.metadata
+    assert isinstance(booklet.metadata["/Trapped"], NameObject)  # a name, as PDF/X requires, not text
+    assert booklet.pdf_header == "%PDF-1.6" and booklet.trailer["/ID"][0] != brochure.trailer["/ID"][0]
+    for sheet in booklet.pages:
+        assert "/TrimBox" in sheet and "/BleedBox" in sheet
+    assert len(icc_profiles(files["brochure-booklet.pdf"])) == 1  # not one for each page placed on a sheet
+    assert pressroom.render(settings, "brochure")["brochure-booklet.pdf"] == files["brochure-booklet.pdf"]
+
+
+# Slug line and the marks of the booklet's sheets --------------------------------------------------
+
+def slug_lines(page) -> list[tuple[str, float, float]]:
+    """The text of `page` set in the slug line's font, with where its baseline starts (points)."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font is not None and font.get("/FontDescriptor", {}).get("/FontFile2") is not None \
+                and "/Widths" in font and font.get("/Encoding") == "/WinAnsiEncoding":
+            found.append((text, tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def in_slug_ring(page, x: float, y: float) -> bool:
+    """Whether (x, y) lies outside the bleed box and inside the media box."""
+    bleed, media = page.bleedbox, page.mediabox
+    inside = lambda box: float(box.left) <= x <= float(box.right) and float(box.bottom) <= y <= float(box.top)  # noqa: E731
+    return inside(media) and not inside(bleed)
+
+
+def test_every_print_page_and_booklet_side_has_a_slug_line_in_the_slug(project):
+    files = pressroom.render(project.settings.replace(impose="booklet"), "brochure")
+    for name in ("brochure.pdf", "brochure-booklet.pdf"):
+        reader = PdfReader(io.BytesIO(files[name]))
+        for number, page in enumerate(reader.pages, 1):
+            assert f"{name} 2024-05-01 page {number}" in " ".join(page.extract_text().split())
+            [(text, x, y)] = slug_lines(page)
+            assert " ".join(text.split()) == f"{name} 2024-05-01 page {number}"
+            size = 6
+            assert in_slug_ring(page, x, y - 0.3 * size) and in_slug_ring(page, x, y + size), (name, number, x, y)
+            assert float(page.trimbox.left) < x < float(page.trimbox.left) + box_size(page.trimbox)[0] / 2
+
+
+def test_the_slug_line_dates_an_undated_brochure_from_source_date_epoch_not_the_clock(project, monkeypatch):
+    project.write("content/index.md", "---\ntitle: Undated\n---\nNo date here.\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
+    reader = build_pdf(project, print_marks=True)
+    assert [" ".join(text.split()) for text, _, _ in slug_lines(reader.pages[1])] == [
+        "brochure.pdf 2023-11-14 page 2"]
+
+
+def artifact_geometry(page, pdf) -> tuple[list[tuple[float, float]], list[list[tuple[float, float]]]]:
+    """Every point the page's artifacts draw paths through, and the dashed segments among them."""
+    from pypdf.generic import ContentStream
+
+    points, dashed, depth, dash, start = [], [], 0, False, None
+    for operands, operator in ContentStream(page.get_contents(), pdf).operations:
+        if operator in (b"BMC", b"BDC"):
+            depth += 1 if operands[0] == "/Artifact" or depth else 0
+        elif operator == b"EMC" and depth:
+            depth -= 1
+        elif depth and operator == b"d":
+            dash = bool(operands[0])
+        elif depth and operator in (b"m", b"l", b"c"):
+            coordinates = [float(value) for value in operands]
+            new = list(zip(coordinates[::2], coordinates[1::2]))
+            points += new
+            if operator == b"m":
+                start = new[0]
+            elif operator == b"l" and dash:
+                dashed.append([start, new[0]])
+    return points, dashed
+
+
+def test_booklet_sheets_draw_crop_cross_and_fold_marks_only_in_the_slug(rich_project):
+    booklet = PdfReader(io.BytesIO(pressroom.render(rich_project.settings.replace(impose="booklet"),
+                                                    "brochure")["brochure-booklet.pdf"]))
+    width, _ = PAPER_POINTS["A4"]
+    for sheet in booklet.pages:
+        points, dashed = artifact_geometry(sheet, booklet)
+        assert len(points) > 40  # eight crop marks and six crosses
+        outside = [point for point in points if not in_slug_ring(sheet, *point)]
+        assert not outside, outside
+        spine = float(sheet.trimbox.left) + width
+        trim_top, trim_bottom = float(sheet.trimbox.top), float(sheet.trimbox.bottom)
+        folds = [segment for segment in dashed if all(x == pytest.approx(spine, abs=0.01) for x, _ in segment)]
+        assert sorted(min(y for _, y in fold) > trim_top for fold in folds) == [False, True], dashed
+        assert all(in_slug_ring(sheet, *point) for fold in folds for point in fold)
+
+
+def test_booklet_fold_mark_shows_at_the_spine_clear_of_the_crosses(rich_project, tmp_path):
+    dpi = 150
+    px = lambda mm: round(mm / 25.4 * dpi)  # noqa: E731
+    pdf = pressroom.render(rich_project.settings.replace(impose="booklet"), "brochure")["brochure-booklet.pdf"]
+    sheet = render_page(pdf, 1, tmp_path, dpi).convert("L")  # a back: pages with white margins
+    margin, spine = px(10), px(10 + 210)
+
+    def ink(box) -> int:
+        return sheet.crop(box).getextrema()[0]
+
+    for top, bottom in ((margin - px(9), margin - px(4)), (sheet.height - margin + px(4), sheet.height - margin + px(9))):
+        assert ink((spine - 1, top, spine + 2, bottom)) < 160, "no fold mark at the spine"
+        assert ink((spine + px(1), top, spine + px(3), bottom)) > 240, "a cross drawn over the fold mark"
+    for top in (margin - px(3) + 1, sheet.height - margin + 1):  # the bleed, above and below the spine
+        assert ink((spine - 1, top, spine + 2, top + px(3) - 2)) > 240, "a fold mark in the bleed"
+    quarter = margin + px(105)
+    assert ink((quarter - px(3), margin - px(9), quarter + px(3), margin - px(4))) < 100, "no cross above each page"

@@ -122,13 +122,16 @@ def write_brochure(document: m.Document, job) -> list[tuple[str, bytes]]:
         raise PressroomError(f"{name}: {getattr(settings, name)} cannot be used with layout: trifold; {why}")
     if settings.layout == "trifold":
         pdf, rendered = render_pdf(document, job, settings)
-        return [(LEAFLET, finish_for_print(pdf, leaflet_folds(rendered)) if settings.print_marks else pdf)]
+        if settings.print_marks:
+            pdf = finish_for_print(pdf, LEAFLET, pdf_date(document.meta), leaflet_folds(rendered))
+        return [(LEAFLET, pdf)]
     if settings.impose == "booklet":
         settings = settings.replace(print_marks=True)  # a booklet is for the printer: bleed and padding
     pdf, _ = render_pdf(document, job, settings)
-    files = [(BROCHURE, finish_for_print(pdf) if settings.print_marks else pdf)]
+    date = pdf_date(document.meta)
+    files = [(BROCHURE, finish_for_print(pdf, BROCHURE, date) if settings.print_marks else pdf)]
     if settings.impose == "booklet":
-        files.append((BOOKLET, impose_booklet(pdf)))
+        files.append((BOOKLET, impose_booklet(pdf, BOOKLET, date)))
     return files
 
 

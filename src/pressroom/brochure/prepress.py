@@ -4,12 +4,14 @@ WeasyPrint lays each page out with a CSS bleed as wide as bleed and slug togethe
 the MediaBox has room for the marks; it sets the TrimBox, but draws its own marks inside the bleed and a
 BleedBox of its choosing. Here each page gets a BleedBox of BLEED_MM around the trim, its artwork clipped
 to that box (so colour that runs off the page stops at the bleed), and crop and registration marks drawn
-in the slug, as artifacts so they stay out of the tagged structure. A folded leaflet also gets fold marks:
-dashed lines in the slug, above and below each fold.
+in the slug, as artifacts so they stay out of the tagged structure, with a slug line naming the file, its
+date and the page (slugline.py). A folded leaflet, and each sheet of an imposed booklet, also gets fold
+marks: dashed lines in the slug, above and below each fold.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 
@@ -20,27 +22,38 @@ MEDIA_MARGIN_MM = BLEED_MM + SLUG_MM  # the CSS bleed the brochure is laid out w
 MARK_GAP_MM = 1  # between the bleed's edge and the start of a crop mark
 MARK_LENGTH_MM = 5
 CROSS_RADIUS_MM = 2
+CROSS_CLEARANCE_MM = 10  # a fold mark nearer the middle than this moves the crosses aside
 LINE_WIDTH = 0.25  # points: a hairline, as print tools draw marks
 REGISTRATION = "1 1 1 1 K"  # every separation, so the marks print on each plate
 FOLD_DASH = b"[2 2] 0 d"  # points: fold marks are dashed, crop marks solid, as print shops expect
 
 
-def finish_for_print(pdf: bytes, folds: list[list[float]] | None = None) -> bytes:
-    """The brochure with its BleedBox, clipped artwork and marks in the slug (trim and media unchanged);
-    `folds` gives, for each page, where it folds (points from the left edge of its trim)."""
+def finish_for_print(pdf: bytes, name: str, date: dt.date | None, folds: list[list[float]] | None = None) -> bytes:
+    """The brochure with its BleedBox, clipped artwork, and marks and slug line (slugline.py: the file
+    `name`, `date`, the page) in the slug (trim and media unchanged); `folds` gives, for each page, where
+    it folds (points from the left edge of its trim)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ContentStream, RectangleObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    from .slugline import add_font, slug_line, slug_texts, use_font
+
+    # full=True takes the objects over as they are: cloning (clone_from) copies a stream once for every
+    # array that names it, so the PDF/X profile, named by each transparency group, was written twenty times.
+    writer = PdfWriter(PdfReader(io.BytesIO(pdf)), full=True)
+    texts = slug_texts(name, date, len(writer.pages))
+    font = add_font(writer, texts)
     for number, page in enumerate(writer.pages):
         trim = [float(value) for value in page.trimbox]
         bleed = _grown(trim, BLEED_MM * MM)
         page.bleedbox = RectangleObject(bleed)
         content = ContentStream(None, writer)
         page_folds = folds[number] if folds and number < len(folds) else ()
-        content.set_data(clipped(page.get_contents().get_data(), bleed) + marks(trim, page_folds))
+        content.set_data(clipped(page.get_contents().get_data(), bleed) + marks(trim, page_folds)
+                         + slug_line(trim, texts[number]))
         page.replace_contents(content)
         page.compress_content_streams()
+        use_font(page, font)
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)  # the old xref
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -59,7 +72,7 @@ def clipped(content: bytes, box: list[float]) -> bytes:
 
 def marks(trim: list[float], folds=()) -> bytes:
     """Crop marks on the trim lines at the four corners, a registration cross in the middle of each edge
-    and, for each of `folds` (points from the left trim edge), a dashed fold mark above and below the
+    (two above and below, when a fold is in the middle) and, for each of `folds` (points from the left trim edge), a dashed fold mark above and below the
     page, all in the slug: from MARK_GAP_MM beyond the bleed outwards."""
     left, bottom, right, top = trim
     start = (BLEED_MM + MARK_GAP_MM) * MM
@@ -69,10 +82,10 @@ def marks(trim: list[float], folds=()) -> bytes:
                                        (right, bottom, 1, -1)):
         lines.append((x + outward_x * start, y, x + outward_x * end, y))  # along the horizontal trim line
         lines.append((x, y + outward_y * start, x, y + outward_y * end))  # along the vertical one
-    middle_x, middle_y = (left + right) / 2, (bottom + top) / 2
+    middle_y = (bottom + top) / 2
     centre = (start + end) / 2
-    crosses = [(middle_x, top + centre), (middle_x, bottom - centre), (left - centre, middle_y),
-               (right + centre, middle_y)]
+    crosses = [(x, y) for x in _cross_positions(left, right, folds) for y in (top + centre, bottom - centre)]
+    crosses += [(left - centre, middle_y), (right + centre, middle_y)]
     ops = [b"/Artifact BMC q", b"%s w %s" % (_numbers(LINE_WIDTH), REGISTRATION.encode())]
     ops += [b"%s m %s l S" % (_numbers(x1, y1), _numbers(x2, y2)) for x1, y1, x2, y2 in lines]
     half = (end - start) / 2
@@ -88,6 +101,15 @@ def marks(trim: list[float], folds=()) -> bytes:
         ops.append(b"%s m %s l S" % (_numbers(x, bottom - start), _numbers(x, bottom - end)))
     ops.append(b"Q EMC")
     return b"\n".join(ops) + b"\n"
+
+
+def _cross_positions(left: float, right: float, folds) -> list[float]:
+    """Where the registration crosses above and below the page go: the middle or, when a fold is there (a
+    booklet sheet's spine), the middle of each half, so they do not hide the fold mark."""
+    middle = (left + right) / 2
+    if any(abs(left + fold - middle) < CROSS_CLEARANCE_MM * MM for fold in folds):
+        return [(left + middle) / 2, (middle + right) / 2]
+    return [middle]
 
 
 def _circle(x: float, y: float, r: float) -> bytes:
