@@ -56,6 +56,12 @@ def test_the_brochure_has_arabic_labels_and_date_and_no_english_ones(edition):
     assert DATE.search(pdf_text(pdf, 0)) and "November" not in text  # the cover's date, in Arabic
 
 
+def test_cross_references_give_their_page_after_an_arabic_comma(edition):
+    _, pdf, _ = edition
+    text = pdf_text(pdf)
+    assert text.count("، صفحة") >= 3 and ", صفحة" not in text  # "، صفحة"
+
+
 def test_the_cover_says_it_is_a_draft_translation(edition):
     _, pdf, leaflet = edition
     assert "ترجمة أولية: بانتظار مراجعة مترجم مؤهل." in normal(pdf_text(pdf, 0))

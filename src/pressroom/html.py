@@ -178,7 +178,7 @@ class HtmlWriter:
         href = escape(f"#{node.target}")
         if self.css_numbers:
             return (f'<a class="xref xref-{kind}" href="{href}" data-label="{escape(self.words[kind])}" '
-                    f'data-page="{escape(self.words["page"])}"></a>')
+                    f'data-comma="{escape(self.words["list_comma"])}" data-page="{escape(self.words["page"])}"></a>')
         number = in_digits(str(label.number), self.digits) if label else "?"
         return f'<a class="xref" href="{href}">{escape(self.words[kind])} {number}</a>'
 
