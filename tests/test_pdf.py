@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import os
 import subprocess
 import sys
@@ -980,3 +981,26 @@ def test_booklet_fold_mark_shows_at_the_spine_clear_of_the_crosses(rich_project,
         assert ink((spine - 1, top, spine + 2, top + px(3) - 2)) > 240, "a fold mark in the bleed"
     quarter = margin + px(105)
     assert ink((quarter - px(3), margin - px(9), quarter + px(3), margin - px(4))) < 100, "no cross above each page"
+
+
+def test_each_contents_leader_is_one_run_of_dots_from_its_title_to_its_page_number(project):
+    """The contents' dotted leaders are drawn as one text object a line (WeasyPrint draws one a dot: 7 ms
+    a line), and the dots still fill the gap between the title and the page number."""
+    project.out.mkdir()
+    path = project.out / "b.pdf"
+    path.write_bytes(brochure_pdf(read_content(project.settings), project.settings))
+    page = next(i for i, text in enumerate(page_texts(PdfReader(path))) if "Contents" in text) + 1
+    stream = PdfReader(path).pages[page - 1].get_contents().get_data()
+    assert stream.count(b"BT") < 40  # a few text objects a line; one a dot made several hundred
+    words = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    boxes = [(float(x_min), float(y_min), float(x_max), word) for x_min, y_min, x_max, word in re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>', words)]
+    (title_end, y), = [(x_max, y_min) for _, y_min, x_max, word in boxes if word == "Section" and
+                       any(w == "Second" and abs(y_min - top) < 1 for _, top, _, w in boxes)]
+    line = [(x_min, x_max, word) for x_min, y_min, x_max, word in boxes if abs(y_min - y) < 1]
+    (dots_start, dots_end, dots), = [(a, b, word) for a, b, word in line if set(word) == {"."}]
+    number_start = max(a for a, _, word in line if word.isdigit())  # the page number, right of "02"
+    dot = (dots_end - dots_start) / len(dots)
+    assert len(dots) > 20 and title_end < dots_start < title_end + 3 * dot
+    assert number_start - 3 * dot < dots_end <= number_start

@@ -13,8 +13,15 @@ only avoids going through the whole document again for every page or element:
   points to): an index of the lookups by the target they wait for, made once pagination starts
   (no lookup is added after that).
 
-The two WeasyPrint ones are written against WeasyPrint 70.0 (pinned in pyproject.toml) and used only
-with it; the pydyf one depends only on what the property returns.
+And one that changes the bytes but not the page:
+
+- `handle_leader` fills a leader (the contents' dotted lines) with one text box per repetition of its
+  text, each drawn as a text object of its own: 7 ms for a line of the contents, a tenth of a short
+  brochure's time. The repetitions are joined into one box of the same text, drawn at once, where the
+  first one was: the same dots, a fraction of a point apart at most.
+
+The WeasyPrint ones are written against WeasyPrint 70.0 (pinned in pyproject.toml) and used only with
+it; the pydyf one depends only on what the property returns.
 """
 
 from __future__ import annotations
@@ -31,13 +38,14 @@ def faster_weasyprint():
     import pydyf
     import weasyprint
     from weasyprint.css.targets import TargetCollector
-    from weasyprint.layout import page
+    from weasyprint.layout import inline, page
 
     patches = [(pydyf.PDF, "page_references", property(_page_references))]
     if weasyprint.__version__ == WEASYPRINT_VERSION:
         patches += [(page, "set_page_type_computed_styles", _set_page_type_computed_styles),
-                    (TargetCollector, "cache_target_page_counters", _cache_target_page_counters)]
-    saved = [(owner, name, owner.__dict__[name]) for owner, name, _ in patches]
+                    (TargetCollector, "cache_target_page_counters", _cache_target_page_counters),
+                    (inline, "handle_leader", _handle_leader_in_one_box)]
+    saved = [(owner, name, _attribute(owner, name)) for owner, name, _ in patches]
     for owner, name, replacement in patches:
         setattr(owner, name, replacement)
     try:
@@ -45,6 +53,28 @@ def faster_weasyprint():
     finally:
         for owner, name, original in saved:
             setattr(owner, name, original)
+
+
+def _attribute(owner, name):
+    """What `owner` holds under `name` itself (a class's own, not what it inherits; a module's)."""
+    return owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+
+
+def _handle_leader_in_one_box(context, line, containing_block):
+    """WeasyPrint's, then the leader's repetitions joined into one text box where the first one was."""
+    from weasyprint.layout.leader import handle_leader, leader_index
+    from weasyprint.text.line_break import split_first_line
+
+    handle_leader(context, line, containing_block)
+    index, leader_box = leader_index(line)
+    if index is None or len(leader_box.children) < 2:
+        return
+    repetitions = sorted(leader_box.children, key=lambda box: box.position_x)
+    first = repetitions[0]
+    joined = first.copy_with_text(first.text * len(repetitions))
+    joined.pango_layout, _, _, joined.width, _, _ = split_first_line(
+        joined.text, first.style, context, None, first.justification_spacing)
+    leader_box.children = (joined,)
 
 
 def _page_references(pdf):
