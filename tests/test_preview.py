@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -114,6 +115,21 @@ def test_an_error_is_shown_in_the_page_and_the_terminal_and_the_next_good_save_r
     eventually(lambda: b"Mended." in fetch(f"{url}web/index.html"), what="the mended edition")
     assert 'class="problems"' not in fetch(url).decode()
     assert running.expect("changed:").startswith("content/sections/01-first.md changed: rebuilt the preview in ")
+
+
+def test_a_bad_version_is_a_400_and_a_bad_page_number_a_404_and_neither_a_traceback(preview):
+    running, url = preview
+    for version in ("abc", "1.5", "-1", "1&version=2", "9" * 5000):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            fetch(f"{url}events?version={version}")
+        assert refused.value.code == 400
+        assert refused.value.read().startswith(b"bad request: version must be one whole number, not ")
+    for number in ("0", "9" * 5000, urllib.parse.quote("١")):
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            fetch(f"{url}pages/{number}.png")
+    assert fetch(url).startswith(b"<!DOCTYPE html>")  # still serving
+    assert running.interrupt(timeout=5)[0] == 0
+    assert running.rest() == ["stopped"]  # nothing else in the terminal: no traceback
 
 
 def test_ctrl_c_stops_it_within_a_second_or_two(preview):

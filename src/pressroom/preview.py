@@ -249,6 +249,19 @@ def make_server(host: str, port: int, preview: Preview) -> ThreadingHTTPServer:
     return server
 
 
+PAGE_PATH = re.compile(r"/pages/([0-9]{1,6})\.png")  # ASCII digits, few enough for int(); others are not found
+VERSION = re.compile(r"[0-9]{1,18}")
+
+
+def version_asked(query: dict[str, list[str]]) -> int:
+    """The `version` of an /events request (the page's, 0 when not given); ValueError, with the message
+    the browser is sent, for anything but a whole number."""
+    values = query.get("version") or ["0"]
+    if len(values) != 1 or not VERSION.fullmatch(values[0]):
+        raise ValueError(f"version must be one whole number, not {', '.join(map(repr, values))[:80]}")
+    return int(values[0])
+
+
 class PreviewHandler(BaseHTTPRequestHandler):
     """The preview's few addresses: the print view, the web view, their files, the event stream."""
 
@@ -271,10 +284,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send(200, mimetypes.guess_type(name)[0] or "application/octet-stream", snapshot.web[name])
         elif path == f"/{PDF_NAME}" and snapshot.pdf is not None:
             self.send(200, "application/pdf", snapshot.pdf)
-        elif (page := re.fullmatch(r"/pages/(\d+)\.png", path)) and 1 <= int(page.group(1)) <= len(snapshot.pages):
+        elif (page := PAGE_PATH.fullmatch(path)) and 1 <= int(page.group(1)) <= len(snapshot.pages):
             self.send(200, "image/png", snapshot.pages[int(page.group(1)) - 1])
         elif path == "/events":
-            self.stream_events(int((query.get("version") or ["0"])[0]))
+            try:
+                version = version_asked(query)
+            except ValueError as error:
+                self.send(400, "text/plain; charset=utf-8", f"bad request: {error}\n".encode())
+            else:
+                self.stream_events(version)
         else:
             self.send(404, "text/plain; charset=utf-8", b"not found\n")
 
