@@ -142,6 +142,13 @@ def test_ctrl_c_stops_it_within_a_second_or_two(preview):
         fetch(url)
 
 
+def test_max_render_seconds_bounds_each_preview_render(project):
+    with Background(["preview", "--port", "0", "--max-render-seconds", "0.001"], project.root) as running:
+        line = running.expect("Error:", timeout=60)
+        assert line.startswith("Error: brochure.pdf: rendering took longer than 0.001 s (max_render_seconds)"), line
+        assert running.expect("first build:") == "first build: 1 error in the build; no preview yet"
+
+
 def test_a_port_in_use_is_one_line_and_exit_1(project):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
