@@ -149,6 +149,17 @@ def test_max_render_seconds_bounds_each_preview_render(project):
         assert running.expect("first build:") == "first build: 1 error in the build; no preview yet"
 
 
+def test_a_trifold_layout_previews_the_leaflet_one_side_below_the_other(project):
+    with Background(["preview", "--port", "0", "--layout", "trifold"], project.root) as running:
+        url = URL.match(running.expect("previewing at", timeout=30)).group(1)
+        running.expect("first build: rebuilt the preview", timeout=60)
+        page = fetch(url).decode()
+        assert '<a href="/leaflet.pdf">PDF</a>' in page and fetch(f"{url}leaflet.pdf").startswith(b"%PDF")
+        spreads = re.findall(r'<div class="spread">(.*?)</div>(?=<div class="spread">|</main>)', page)
+        assert [re.findall(r"pages/(\d)\.png", spread) for spread in spreads] == [["1"], ["2"]]
+        assert "blank" not in page.split("<main", 1)[1]
+
+
 def test_a_port_in_use_is_one_line_and_exit_1(project):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
