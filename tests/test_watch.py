@@ -7,7 +7,7 @@ import re
 from pypdf import PdfReader
 
 from background import Background
-from pressroom.watching import built_line
+from pressroom.watching import ProjectWatch, built_line, describe
 
 REBUILT = r"^{what} changed: rebuilt {outputs} \((\d+) files?\) in (\d+\.\d\d) s(; relaid out #[\w-]+ \(\d+ pages?\))?$"
 
@@ -96,3 +96,24 @@ def test_the_line_of_a_rebuild_names_what_was_rebuilt_and_what_was_up_to_date():
     assert built_line(["web"], 2, 0.05, ["brochure", "report"], after_error=False) == (
         "rebuilt web (2 files) in 0.05 s; brochure, report up to date (as last built)")
 
+
+def test_sed_and_editor_temporary_files_and_files_gone_unread_call_for_no_rebuild(project):
+    from watchfiles import Change
+
+    watch = ProjectWatch(project.settings)
+    sections = project.content / "sections"
+    read = sections / "01-first.md"
+    watch.remember([read, project.content / "index.md"])
+    sed = sections / "sedAbC123"  # `sed -i` writes this, then renames it over the file
+    batch = {(Change.added, str(sed)), (Change.modified, str(sed)), (Change.deleted, str(sed)),
+             (Change.modified, str(read))}
+    assert watch.relevant(batch) == [read.resolve()]
+    assert "more" not in describe(watch.relevant(batch))
+
+    for name in (".01-first.md.swp", "01-first.md~", "draft.tmp", ".#01-first.md", "sedXy12Zq"):
+        temporary = project.write(f"content/sections/{name}", "left behind")
+        assert watch.relevant({(Change.added, str(temporary))}) == [], name
+    new = project.write("content/sections/03-sediment.md", "---\ntitle: Sediment\n---\nNew.\n")
+    assert watch.relevant({(Change.added, str(new))}) == [new.resolve()]  # a real new section still counts
+    read.unlink()
+    assert watch.relevant({(Change.deleted, str(read))}) == [read.resolve()]  # so does a read file removed

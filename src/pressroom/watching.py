@@ -3,12 +3,14 @@
 An edit matters when it touches a file or folder the last build read (the gateway's record of inputs,
 the same record the depfiles hold), when a file is added under content/ or templates/ (a new section, an
 overriding template), or when pressroom.yaml changes. Anything else in those folders (an unused image, an
-editor's swap file) is left alone. Watching uses the operating system's notifications (watchfiles).
+editor's swap file, the temporary file of `sed -i`, a file that came and went unread) is left alone.
+Watching uses the operating system's notifications (watchfiles).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import Callable, Iterator
@@ -59,9 +61,12 @@ class ProjectWatch:
         found = set()
         for change, name in batch:
             path = _real(Path(name))
-            added = change == Change.added and wanted(change, name) and \
-                any(path.is_relative_to(folder) for folder in self.added_under)
-            if not self.inputs or path in self.inputs or added or path == self.config:
+            if path in self.inputs or path == self.config:
+                found.add(path)
+            elif passing(path):
+                continue  # an editor's temporary file, or one that came and went unread: nothing to rebuild
+            elif not self.inputs or (change == Change.added and wanted(change, name)
+                                     and any(path.is_relative_to(folder) for folder in self.added_under)):
                 found.add(path)
         return sorted(found)
 
@@ -77,6 +82,15 @@ class ProjectWatch:
             if relevant or not started:
                 started = True
                 yield relevant
+
+
+TEMPORARY = re.compile(r"\..*|sed[A-Za-z0-9]{6}|.*~|.*\.(swp|swx|tmp)")  # editors' and `sed -i`'s own files
+
+
+def passing(path: Path) -> bool:
+    """Whether `path`, read by no build, is not worth a rebuild: an editor's temporary file (hidden, `sed -i`'s
+    sedXXXXXX, a backup~, .swp, .tmp), or a file that is already gone again."""
+    return TEMPORARY.fullmatch(path.name) is not None or not os.path.lexists(path)
 
 
 def _real(path: Path) -> Path:
