@@ -152,3 +152,32 @@ def test_pressroom_yaml_beside_the_content_folder_applies_from_anywhere(project,
     assert (round(float(box.width)), round(float(box.height))) == (420, 595)
     assert not (elsewhere / "build").exists() and not (elsewhere / "dist").exists()
 
+
+
+IGNORED_BY_PREVIEW = [["--report-pdf"], ["-j", "2"], ["--impose", "booklet"], ["--out", "elsewhere"]]
+
+
+@pytest.mark.parametrize("arguments", IGNORED_BY_PREVIEW)
+def test_preview_refuses_the_build_options_it_has_no_use_for(arguments, capsys, monkeypatch):
+    import pressroom.preview
+
+    def serve(*args, **kwargs):
+        raise RuntimeError("served with an option it ignores")
+
+    monkeypatch.setattr(pressroom.preview, "serve", serve)
+    assert main(["preview", *arguments]) == 2
+    assert f"Error: No such option '{arguments[0]}'" in capsys.readouterr().err
+
+
+def test_preview_help_lists_only_the_options_it_uses_and_watch_keeps_the_build_options():
+    import re
+
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["preview", "--help"]).output
+    watch = runner.invoke(cli, ["watch", "--help"]).output
+    for option, *_ in IGNORED_BY_PREVIEW:
+        listed = re.compile(rf"^\s+{re.escape(option)}\b", re.MULTILINE)
+        assert not listed.search(shown), option
+        assert listed.search(watch), option  # watch builds as `build` does: they all apply there
+    for option in ("--content", "--paper", "--layout", "--print", "--pdf-variant", "--max-render-seconds"):
+        assert re.search(rf"^\s+{option}\b", shown, re.MULTILINE), option

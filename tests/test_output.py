@@ -3,11 +3,13 @@ terminal and off one). GitHub Actions annotations are in test_ci.py."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,38 @@ def test_quiet_still_shows_errors_and_quiet_with_verbose_is_a_usage_error(projec
 
 
 # On a terminal and off one -----------------------------------------------------------
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("stream, level, shown", [(Terminal, console.NORMAL, True), (Terminal, console.QUIET, False),
+                                                  (io.StringIO, console.NORMAL, False)])
+def test_the_progress_bar_is_clicks_on_a_terminal_only_and_hidden_with_quiet(stream, level, shown, monkeypatch):
+    import click
+
+    made, real = [], click.progressbar
+    monkeypatch.setattr(click, "progressbar", lambda **options: made.append(options) or real(**options))
+    monkeypatch.setattr(console, "PROGRESS_AFTER", 0)
+    monkeypatch.setattr(console, "_verbosity", level)
+    out = stream()
+    with console.Progress(out) as progress:
+        progress.update(1, 4, "report")
+        time.sleep(0.1)
+        progress.update(2, 4, "reports")
+    text = out.getvalue()
+    if not shown:
+        assert text == "" and made == []
+        return
+    assert made and made[0]["file"] is out and made[0]["color"] is False
+    bars = re.findall(r"\r(\[[#-]+\] \d/4 \S+ \d+\.\d s)", text)
+    assert bars and bars[-1].startswith(f"[{'#' * 12}{'-' * 12}] 2/4 reports "), text
+    assert "\x1b" not in text and text.endswith("\r")  # erased at the end, no escape codes
+    assert text.rsplit("\r", 2)[-2].strip() == ""
+
 
 def on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
     """Everything `pressroom ARGS` prints on a pseudo-terminal, 120 columns wide."""

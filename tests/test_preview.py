@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -116,6 +117,21 @@ def test_an_error_is_shown_in_the_page_and_the_terminal_and_the_next_good_save_r
     assert running.expect("changed:").startswith("content/sections/01-first.md changed: rebuilt the preview in ")
 
 
+def test_a_bad_version_is_a_400_and_a_bad_page_number_a_404_and_neither_a_traceback(preview):
+    running, url = preview
+    for version in ("abc", "1.5", "-1", "1&version=2", "9" * 5000):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            fetch(f"{url}events?version={version}")
+        assert refused.value.code == 400
+        assert refused.value.read().startswith(b"bad request: version must be one whole number, not ")
+    for number in ("0", "9" * 5000, urllib.parse.quote("١")):
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            fetch(f"{url}pages/{number}.png")
+    assert fetch(url).startswith(b"<!DOCTYPE html>")  # still serving
+    assert running.interrupt(timeout=5)[0] == 0
+    assert running.rest() == ["stopped"]  # nothing else in the terminal: no traceback
+
+
 def test_ctrl_c_stops_it_within_a_second_or_two(preview):
     running, url = preview
     with urllib.request.urlopen(f"{url}events?version=0", timeout=10):  # an open event stream does not hold it
@@ -124,6 +140,24 @@ def test_ctrl_c_stops_it_within_a_second_or_two(preview):
     assert running.rest() == ["stopped"]
     with pytest.raises(urllib.error.URLError):
         fetch(url)
+
+
+def test_max_render_seconds_bounds_each_preview_render(project):
+    with Background(["preview", "--port", "0", "--max-render-seconds", "0.001"], project.root) as running:
+        line = running.expect("Error:", timeout=60)
+        assert line.startswith("Error: brochure.pdf: rendering took longer than 0.001 s (max_render_seconds)"), line
+        assert running.expect("first build:") == "first build: 1 error in the build; no preview yet"
+
+
+def test_a_trifold_layout_previews_the_leaflet_one_side_below_the_other(project):
+    with Background(["preview", "--port", "0", "--layout", "trifold"], project.root) as running:
+        url = URL.match(running.expect("previewing at", timeout=30)).group(1)
+        running.expect("first build: rebuilt the preview", timeout=60)
+        page = fetch(url).decode()
+        assert '<a href="/leaflet.pdf">PDF</a>' in page and fetch(f"{url}leaflet.pdf").startswith(b"%PDF")
+        spreads = re.findall(r'<div class="spread">(.*?)</div>(?=<div class="spread">|</main>)', page)
+        assert [re.findall(r"pages/(\d)\.png", spread) for spread in spreads] == [["1"], ["2"]]
+        assert "blank" not in page.split("<main", 1)[1]
 
 
 def test_a_port_in_use_is_one_line_and_exit_1(project):

@@ -7,6 +7,7 @@ import re
 from pypdf import PdfReader
 
 from background import Background
+from pressroom.watching import ProjectWatch, built_line, describe
 
 REBUILT = r"^{what} changed: rebuilt {outputs} \((\d+) files?\) in (\d+\.\d\d) s(; relaid out #[\w-]+ \(\d+ pages?\))?$"
 
@@ -66,3 +67,53 @@ def test_an_edit_rebuilds_only_the_outputs_that_read_it_and_a_new_file_rebuilds_
                         line), line
         assert "Third Section" in pdf_text(project.out / "brochure.pdf")
         assert watch.interrupt(timeout=5)[0] == 0
+
+
+def test_a_broken_save_undone_says_the_output_is_up_to_date_again(project):
+    section = project.content / "sections" / "01-first.md"
+    built = section.read_text()
+    with Background(["watch", "brochure"], project.root) as watch:
+        watch.expect("first build: rebuilt brochure (1 file)")
+        mtime = (project.out / "brochure.pdf").stat().st_mtime_ns
+        project.write("content/sections/01-first.md", "---\ntitel: First Section\n---\nBroken.\n")
+        assert watch.expect("changed").endswith(": 2 errors in content/; the outputs are as they were")
+
+        section.write_text(built)  # back to what was last built
+        assert watch.expect("changed") == "content/sections/01-first.md changed: brochure up to date again (error fixed)"
+        assert (project.out / "brochure.pdf").stat().st_mtime_ns == mtime
+
+        project.write("content/sections/01-first.md", "---\ntitle: First Section\n---\nEdited after.\n")
+        line = watch.expect("changed")  # the inputs of the output left up to date are still known
+        assert re.match(REBUILT.format(what=re.escape("content/sections/01-first.md"), outputs="brochure"), line), line
+        assert "Edited after." in pdf_text(project.out / "brochure.pdf")
+        assert watch.interrupt(timeout=5)[0] == 0
+
+
+def test_the_line_of_a_rebuild_names_what_was_rebuilt_and_what_was_up_to_date():
+    assert built_line(["brochure"], 1, 0.412, [], after_error=False) == "rebuilt brochure (1 file) in 0.41 s"
+    assert built_line(["reports"], 0, 1.0, [], after_error=False) == "rebuilt reports (0 files) in 1.00 s"
+    assert built_line([], 0, 0.01, ["brochure"], after_error=True) == "brochure up to date again (error fixed)"
+    assert built_line(["web"], 2, 0.05, ["brochure", "report"], after_error=False) == (
+        "rebuilt web (2 files) in 0.05 s; brochure, report up to date (as last built)")
+
+
+def test_sed_and_editor_temporary_files_and_files_gone_unread_call_for_no_rebuild(project):
+    from watchfiles import Change
+
+    watch = ProjectWatch(project.settings)
+    sections = project.content / "sections"
+    read = sections / "01-first.md"
+    watch.remember([read, project.content / "index.md"])
+    sed = sections / "sedAbC123"  # `sed -i` writes this, then renames it over the file
+    batch = {(Change.added, str(sed)), (Change.modified, str(sed)), (Change.deleted, str(sed)),
+             (Change.modified, str(read))}
+    assert watch.relevant(batch) == [read.resolve()]
+    assert "more" not in describe(watch.relevant(batch))
+
+    for name in (".01-first.md.swp", "01-first.md~", "draft.tmp", ".#01-first.md", "sedXy12Zq"):
+        temporary = project.write(f"content/sections/{name}", "left behind")
+        assert watch.relevant({(Change.added, str(temporary))}) == [], name
+    new = project.write("content/sections/03-sediment.md", "---\ntitle: Sediment\n---\nNew.\n")
+    assert watch.relevant({(Change.added, str(new))}) == [new.resolve()]  # a real new section still counts
+    read.unlink()
+    assert watch.relevant({(Change.deleted, str(read))}) == [read.resolve()]  # so does a read file removed

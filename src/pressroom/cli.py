@@ -16,6 +16,9 @@ REPORT_HINT = ("This is a bug in Pressroom, not in your content; please report i
                "'Reporting a bug', with the command you ran and its output with --debug.")
 INTERRUPTED = "Interrupted; earlier outputs are unchanged."
 INTERRUPTED_AFTER_WRITING = "Interrupted; the new outputs were already all in place."
+# The build's options that mean nothing to the preview, which writes nothing (out), makes no report (report_pdf)
+# nor funder editions (jobs) and shows brochure.pdf, not the imposed booklet (impose; --print shows the marks).
+PREVIEW_LEAVES_OUT = ("out", "report_pdf", "jobs", "impose")
 
 
 
@@ -157,7 +160,7 @@ def watch(target, funders, **options) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to serve on; the default is reachable from this machine only.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
-@setting_options("build", leave_out=("out",))
+@setting_options("build", leave_out=PREVIEW_LEAVES_OUT)
 def preview(port: int, host: str, open_browser: bool, **options) -> None:
     """Serve the brochure's pages as they will print, and the web edition, at http://HOST:PORT/; rebuild
     and reload the browser after each save, until Ctrl-C. Writes nothing to the output folder."""

@@ -1,7 +1,7 @@
 """What the terminal shows: how much (-q, -v), in colour or not, a progress line, CI annotations.
 
-Colour and the progress line appear only on a terminal, and colour never when NO_COLOR is set
-(https://no-color.org); the progress line is drawn with carriage returns alone, no escape codes. Under
+Colour and the progress bar (click's) appear only on a terminal, and colour never when NO_COLOR is set
+(https://no-color.org); the progress bar is drawn with carriage returns alone, no escape codes. Under
 GitHub Actions (GITHUB_ACTIONS=true) every located error and warning is also printed as a workflow
 command (`::error file=...,line=...::...`), which GitHub shows on the line that caused it.
 """
@@ -137,15 +137,18 @@ def _escape_property(text: str) -> str:
 # progress ---------------------------------------------------------------------
 
 class Progress:
-    """A progress line on stderr for a build: `[####----] 2/5 brochure 3.1 s`, redrawn by a clock
-    thread so a long step still shows time passing; shown only on a terminal, without -q, once the
-    build has taken PROGRESS_AFTER seconds, and erased when the build ends."""
+    """A progress bar on stderr for a build, click's (`click.progressbar`): `[####----] 2/5 brochure 3.1 s`,
+    redrawn by a clock thread so a long step still shows time passing; shown only on a terminal, without
+    -q, once the build has taken PROGRESS_AFTER seconds, and erased when the build ends. It has no colour,
+    and click's cursor-hiding code is left out too (colour off), so a build stopped by Ctrl-C cannot leave
+    the cursor hidden: the bar is carriage returns, spaces and its text."""
 
     def __init__(self, stream=None):
         self.stream = stream or sys.stderr
         self.enabled = _verbosity >= NORMAL and _is_terminal(self.stream)
         self.total, self.done, self.label = 0, 0, ""
         self.started = time.monotonic()
+        self.bar = None  # click's, made when first drawn (it is told the number of steps then)
         self.shown = False
         self.stopping = threading.Event()
         self.clock = threading.Thread(target=self._tick, name="progress", daemon=True)
@@ -172,26 +175,25 @@ class Progress:
         if self.shown:
             self.draw()
 
-    def line(self) -> str:
-        filled = round(BAR_WIDTH * self.done / self.total) if self.total else 0
-        elapsed = time.monotonic() - self.started
-        text = f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {self.done}/{self.total} {self.label} {elapsed:.1f} s"
-        width = shutil.get_terminal_size((80, 24)).columns - 1
-        return text[:width]
+    def _info(self, label: str | None) -> str:
+        return f"{label or ''} {time.monotonic() - self.started:.1f} s"
 
     def draw(self) -> None:
         with _lock:
-            self.stream.write("\r" + self.line().ljust(self.drawn_width()))
-            self.stream.flush()
+            if self.bar is None or self.bar.length != self.total:
+                self.bar = click.progressbar(length=self.total, file=self.stream, color=False, width=BAR_WIDTH,
+                                             fill_char="#", empty_char="-", bar_template="[%(bar)s] %(info)s",
+                                             info_sep=" ", show_pos=True, show_percent=False, show_eta=False,
+                                             item_show_func=self._info)
+            self.bar.update(max(0, self.done - self.bar.pos), self.label)
+            self.bar.render_progress()
             self.shown = True
 
-    def drawn_width(self) -> int:
-        return shutil.get_terminal_size((80, 24)).columns - 1 if self.shown else 0
-
     def clear(self) -> None:
-        """Erase the line (spaces over it), so the next message starts at the left edge."""
+        """Erase the bar (spaces over it), so the next message starts at the left edge."""
         if self.shown:
-            self.stream.write("\r" + " " * self.drawn_width() + "\r")
+            width = shutil.get_terminal_size((80, 24)).columns - 1
+            self.stream.write("\r" + " " * width + "\r")
             self.stream.flush()
             self.shown = False
 

@@ -160,6 +160,18 @@ def fresh_outputs(settings, outputs, funders: tuple[str, ...]) -> dict[str, list
     return fresh
 
 
+def recorded_inputs(settings, output, funders: tuple[str, ...]) -> list[Path]:
+    """The files and folders the last build of `output` was made from, as its record names them (none
+    when there is no readable record)."""
+    from .outputs import Job, make_rule
+
+    rule, _ = make_rule(output, Job(settings, None, funders))
+    try:
+        return [Path(name) for name in json.loads(record_path(settings.out, rule).read_bytes())["inputs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def up_to_date_line(fresh: dict[str, list[Path]], out: Path) -> str:
     """One line naming the outputs left as they were: `up to date: brochure.pdf, reports/ (2 files) (...)`."""
     names = []

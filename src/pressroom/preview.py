@@ -42,6 +42,7 @@ PAGE_DPI = 96  # one image pixel per CSS pixel: an A4 page is 794 pixels wide
 OUTPUTS = ("brochure", "web")
 KEEPALIVE_SECONDS = 10  # an event stream says something this often, so a closed browser tab is noticed
 PDF_NAME = "brochure.pdf"
+LEAFLET_NAME = "leaflet.pdf"  # --layout trifold: the brochure output makes the leaflet instead
 WEB_PREFIX = "web/"
 
 
@@ -61,6 +62,7 @@ class Snapshot:
     title: str = "Pressroom preview"
     pages: tuple[bytes, ...] = ()  # PNG, one per page of the PDF
     pdf: bytes | None = None
+    pdf_name: str = PDF_NAME  # brochure.pdf, shown in spreads, or leaflet.pdf, each side of the sheet alone
     web: dict[str, bytes] = field(default_factory=dict)  # path inside build/web/ -> bytes
     problems: tuple[tuple[str, str], ...] = ()  # (where, message) of the last build, empty when it was good
     summary: str = ""  # "2 errors in content/"
@@ -111,11 +113,13 @@ def rebuild(preview: Preview, load_settings: Callable[[], Settings], watch: Proj
     version = preview.snapshot.version + 1
     drawn = {} if drawn is None else drawn
     try:
-        files = render(load_settings(), BuildRequest(OUTPUTS), report)
+        settings = load_settings()
+        pdf_name = LEAFLET_NAME if settings.layout == "trifold" else PDF_NAME
+        files = render(settings, BuildRequest(OUTPUTS), report)
         redraw = None
         if memory is not None and memory.changed_pages is not None and drawn.get("render") == memory.renders - 1:
             redraw = memory.changed_pages
-        pages, note = page_images(files[PDF_NAME], preview.snapshot.pages if redraw else (), redraw)
+        pages, note = page_images(files[pdf_name], preview.snapshot.pages if redraw else (), redraw)
         if memory is not None:
             drawn["render"] = memory.renders
     except PressroomError as error:
@@ -129,7 +133,7 @@ def rebuild(preview: Preview, load_settings: Callable[[], Settings], watch: Proj
         seconds = time.monotonic() - started
         web = {name.removeprefix(WEB_PREFIX): data for name, data in files.items() if name.startswith(WEB_PREFIX)}
         preview.publish(version=version, building=False, title=_title(web.get("index.html", b"")), pages=pages,
-                        pdf=files[PDF_NAME], web=web, problems=(), summary="", note=note,
+                        pdf=files[pdf_name], pdf_name=pdf_name, web=web, problems=(), summary="", note=note,
                         status=f"Built at {time.strftime('%H:%M:%S')} in {seconds:.2f} s ({len(pages)} pages)")
         relaid = f"; {memory.last}" if memory is not None and memory.last.startswith("relaid out") else ""
         console.info(f"{describe(changed)}: rebuilt the preview in {seconds:.2f} s{relaid}")
@@ -249,6 +253,19 @@ def make_server(host: str, port: int, preview: Preview) -> ThreadingHTTPServer:
     return server
 
 
+PAGE_PATH = re.compile(r"/pages/([0-9]{1,6})\.png")  # ASCII digits, few enough for int(); others are not found
+VERSION = re.compile(r"[0-9]{1,18}")
+
+
+def version_asked(query: dict[str, list[str]]) -> int:
+    """The `version` of an /events request (the page's, 0 when not given); ValueError, with the message
+    the browser is sent, for anything but a whole number."""
+    values = query.get("version") or ["0"]
+    if len(values) != 1 or not VERSION.fullmatch(values[0]):
+        raise ValueError(f"version must be one whole number, not {', '.join(map(repr, values))[:80]}")
+    return int(values[0])
+
+
 class PreviewHandler(BaseHTTPRequestHandler):
     """The preview's few addresses: the print view, the web view, their files, the event stream."""
 
@@ -269,12 +286,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
         elif path.startswith("/web/") and path.removeprefix("/web/") in snapshot.web:
             name = path.removeprefix("/web/")
             self.send(200, mimetypes.guess_type(name)[0] or "application/octet-stream", snapshot.web[name])
-        elif path == f"/{PDF_NAME}" and snapshot.pdf is not None:
+        elif path == f"/{snapshot.pdf_name}" and snapshot.pdf is not None:
             self.send(200, "application/pdf", snapshot.pdf)
-        elif (page := re.fullmatch(r"/pages/(\d+)\.png", path)) and 1 <= int(page.group(1)) <= len(snapshot.pages):
+        elif (page := PAGE_PATH.fullmatch(path)) and 1 <= int(page.group(1)) <= len(snapshot.pages):
             self.send(200, "image/png", snapshot.pages[int(page.group(1)) - 1])
         elif path == "/events":
-            self.stream_events(int((query.get("version") or ["0"])[0]))
+            try:
+                version = version_asked(query)
+            except ValueError as error:
+                self.send(400, "text/plain; charset=utf-8", f"bad request: {error}\n".encode())
+            else:
+                self.stream_events(version)
         else:
             self.send(404, "text/plain; charset=utf-8", b"not found\n")
 
@@ -337,6 +359,7 @@ main.pages { display: flex; flex-direction: column; align-items: center; gap: 1.
 .spread img, .spread .blank { width: min(45vw, 794px); height: auto; aspect-ratio: auto; background: #fff;
   box-shadow: 0 2px 8px rgba(0,0,0,.35); }
 .spread .blank { visibility: hidden; }
+.spread img:only-child { width: min(90vw, 1123px); }
 .stale main.pages { opacity: .45; }
 iframe { display: block; width: 100%; height: calc(100vh - 3rem); border: 0; background: #fff; }
 """
@@ -371,7 +394,7 @@ def _shell(snapshot: Snapshot, view: str, body: str) -> str:
     nav = "".join(f'<a href="{href}"{" aria-current=page" if name == view else ""}>{label}</a>'
                   for href, label, name in links)
     if snapshot.pdf is not None:
-        nav += f'<a href="/{PDF_NAME}">PDF</a>'
+        nav += f'<a href="/{snapshot.pdf_name}">PDF</a>'
     problems = ""
     if snapshot.problems:
         items = "".join(f"<li>{f'<code>{e(where)}</code>: ' if where else ''}{e(message)}</li>"
@@ -389,7 +412,8 @@ def _shell(snapshot: Snapshot, view: str, body: str) -> str:
 
 
 def print_view(snapshot: Snapshot) -> str:
-    """The brochure's pages in spreads as a printed booklet opens: the cover alone, then pairs."""
+    """The brochure's pages in spreads as a printed booklet opens: the cover alone, then pairs; a
+    leaflet's two sides one below the other."""
     if not snapshot.pages:
         note = snapshot.note or ("" if snapshot.problems else "The pages appear here once the brochure is built.")
         return _shell(snapshot, "print", f'<p class="note">{html.escape(note)}</p>' if note else "")
@@ -398,8 +422,11 @@ def print_view(snapshot: Snapshot) -> str:
     image = lambda n: (f'<img src="/pages/{n}.png?v={snapshot.version}" alt="Page {n} of {count}" '
                        f'width="794"{" loading=lazy" if n > 3 else ""}>')
     blank = '<div class="blank"></div>'
-    spreads = [[blank, image(1)]] + [[image(n)] + ([image(n + 1)] if n + 1 <= count else [blank])
-                                     for n in range(2, count + 1, 2)]
+    if snapshot.pdf_name == LEAFLET_NAME:
+        spreads = [[image(n)] for n in range(1, count + 1)]
+    else:
+        spreads = [[blank, image(1)]] + [[image(n)] + ([image(n + 1)] if n + 1 <= count else [blank])
+                                         for n in range(2, count + 1, 2)]
     body = "".join(f'<div class="spread">{"".join(pages)}</div>' for pages in spreads)
     return _shell(snapshot, "print", f'<main class="pages" aria-label="Brochure pages">{body}</main>')
 

@@ -3,12 +3,14 @@
 An edit matters when it touches a file or folder the last build read (the gateway's record of inputs,
 the same record the depfiles hold), when a file is added under content/ or templates/ (a new section, an
 overriding template), or when pressroom.yaml changes. Anything else in those folders (an unused image, an
-editor's swap file) is left alone. Watching uses the operating system's notifications (watchfiles).
+editor's swap file, the temporary file of `sed -i`, a file that came and went unread) is left alone.
+Watching uses the operating system's notifications (watchfiles).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import Callable, Iterator
@@ -59,9 +61,12 @@ class ProjectWatch:
         found = set()
         for change, name in batch:
             path = _real(Path(name))
-            added = change == Change.added and wanted(change, name) and \
-                any(path.is_relative_to(folder) for folder in self.added_under)
-            if not self.inputs or path in self.inputs or added or path == self.config:
+            if path in self.inputs or path == self.config:
+                found.add(path)
+            elif passing(path):
+                continue  # an editor's temporary file, or one that came and went unread: nothing to rebuild
+            elif not self.inputs or (change == Change.added and wanted(change, name)
+                                     and any(path.is_relative_to(folder) for folder in self.added_under)):
                 found.add(path)
         return sorted(found)
 
@@ -77,6 +82,15 @@ class ProjectWatch:
             if relevant or not started:
                 started = True
                 yield relevant
+
+
+TEMPORARY = re.compile(r"\..*|sed[A-Za-z0-9]{6}|.*~|.*\.(swp|swx|tmp)")  # editors' and `sed -i`'s own files
+
+
+def passing(path: Path) -> bool:
+    """Whether `path`, read by no build, is not worth a rebuild: an editor's temporary file (hidden, `sed -i`'s
+    sedXXXXXX, a backup~, .swp, .tmp), or a file that is already gone again."""
+    return TEMPORARY.fullmatch(path.name) is not None or not os.path.lexists(path)
 
 
 def _real(path: Path) -> Path:
@@ -100,16 +114,32 @@ def affected(outputs: list[str], inputs: dict[str, set[Path]], changed: list[Pat
     return [name for name in outputs if any(path in inputs[name] for path in changed)] or outputs
 
 
+def built_line(rebuilt: list[str], files: int, seconds: float, fresh: list[str], after_error: bool) -> str:
+    """What a rebuild did: `rebuilt brochure (1 file) in 0.41 s`, and the outputs it found up to date (an
+    edit undone, an error fixed by going back to what was last built): `brochure up to date again (error
+    fixed)`."""
+    parts = []
+    if rebuilt:
+        parts.append(f"rebuilt {', '.join(rebuilt)} ({files} file{'s' if files != 1 else ''}) in {seconds:.2f} s")
+    if fresh:
+        why = "again (error fixed)" if after_error else "(as last built)"
+        parts.append(f"{', '.join(fresh)} up to date {why}")
+    return "; ".join(parts)
+
+
 def watch_and_build(load_settings: Callable[[], Settings], outputs: list[str], funders: tuple[str, ...]) -> None:
     """Build the outputs, then rebuild those an edit touches, until Ctrl-C; one line per build: what
     changed, what was written and how long it took (and, when only one part of the brochure was laid out
     again, which). A problem is reported and the watching goes on."""
     from .brochure.relayout import relayout_memory
+    from .freshness import recorded_inputs
+    from .outputs import registry
     from .pipeline import BuildRequest, build
 
     settings = load_settings()
     watch = ProjectWatch(settings)
     inputs: dict[str, set[Path]] = {}
+    failed = [False]  # whether the last build stopped at a problem
 
     def rebuild(changed: list[Path]) -> None:
         names = affected(outputs, inputs, changed, watch)
@@ -119,18 +149,25 @@ def watch_and_build(load_settings: Callable[[], Settings], outputs: list[str], f
         try:
             with console.Progress() as progress:
                 report.progress_line = progress
-                written = build(load_settings(), BuildRequest(tuple(names), funders), report)
+                current = load_settings()
+                written = build(current, BuildRequest(tuple(names), funders), report)
         except PressroomError as error:
             error.show()
             console.info(f"{describe(changed)}: {error.summary}; the outputs are as they were")
             for name in names:
                 inputs.pop(name, None)
+            failed[0] = True
         else:
-            for name in names:
-                inputs[name] = {_real(path) for path in report.inputs.get(name, ())}
+            rebuilt = [name for name in names if name in report.inputs]
+            fresh = [name for name in names if name not in report.inputs]  # as their last build left them
+            for name in rebuilt:
+                inputs[name] = {_real(path) for path in report.inputs[name]}
+            for name in fresh:
+                inputs[name] = {_real(path) for path in recorded_inputs(current, registry()[name], funders)}
             relaid = f"; {memory.last}" if memory.last.startswith("relaid out") else ""
-            console.info(f"{describe(changed)}: rebuilt {', '.join(names)} ({len(written)} "
-                         f"file{'s' if len(written) != 1 else ''}) in {time.monotonic() - started:.2f} s{relaid}")
+            done = built_line(rebuilt, len(written), time.monotonic() - started, fresh, after_error=failed[0])
+            console.info(f"{describe(changed)}: {done}{relaid}")
+            failed[0] = False
             if memory.last and not relaid:
                 console.detail(f"brochure: {memory.last}")
         finally:  # what this build read, and what the outputs it did not rebuild read last time
