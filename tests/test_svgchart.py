@@ -252,3 +252,35 @@ def test_weasyprint_joins_arabic_chart_text_laid_over_the_chart():
         assert words in laid_over, words
     assert "Nutrition" in laid_over and "120" in laid_over
     assert "الأسر التي" not in pdf_text(False)  # the renderer's own SVG text: the letters one by one
+
+
+def test_while_pressroom_renders_chart_text_is_drawn_a_run_at_a_time_not_a_letter_at_a_time():
+    """WeasyPrint lays out and draws SVG text letter by letter (a chart's text took 30 ms to draw); while
+    Pressroom renders, text with one position is one run: as many text-showing operations as texts."""
+    import weasyprint
+
+    from pressroom.brochure.speedups import faster_weasyprint
+    from pressroom.html import HtmlWriter
+
+    html = f"<html><body style='width: 150mm'>{HtmlWriter().chart(CHARTS['bar'])}</body></html>"
+    texts = [node.text for node in ET.fromstring(render_svg(CHARTS["bar"])).iter(f"{SVG}text") if node.text]
+    with faster_weasyprint():
+        in_runs = PdfReader(io.BytesIO(weasyprint.HTML(string=html).write_pdf())).pages[0]
+    by_letter = PdfReader(io.BytesIO(weasyprint.HTML(string=html).write_pdf())).pages[0]
+    assert text_operations(in_runs) == len(texts)
+    assert text_operations(by_letter) == sum(len(text.replace(" ", "")) for text in texts)  # spaces: none
+    assert in_runs.extract_text().split() == by_letter.extract_text().split()
+    assert in_runs.mediabox == by_letter.mediabox
+
+
+def text_operations(page) -> int:
+    """How many TJ operations draw text on `page`, in its content and the forms it draws, at any depth."""
+    def count(content, resources) -> int:
+        found = content.count(b"TJ")
+        for form in ((resources or {}).get("/XObject") or {}).values():
+            form = form.get_object()
+            if form.get("/Subtype") == "/Form":
+                found += count(form.get_data(), form.get("/Resources"))
+        return found
+
+    return count(page.get_contents().get_data(), page.get("/Resources"))
