@@ -14,7 +14,8 @@ import datetime as dt
 import hashlib
 import io
 
-from .prepress import BLEED_MM, MEDIA_MARGIN_MM, MM, marks
+from .prepress import marks
+from .print_sheet import BLEED_MM, MEDIA_MARGIN_MM, MM
 
 SHEET_SIDES = 2
 

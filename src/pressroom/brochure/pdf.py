@@ -24,7 +24,8 @@ from ..settings import conflict
 from ..templates import make_environment, render_template
 from . import relayout
 from .imposition import impose_booklet
-from .prepress import MEDIA_MARGIN_MM, finish_for_print
+from .prepress import finish_for_print
+from .print_sheet import MEDIA_MARGIN_MM
 from .speedups import faster_weasyprint
 from .trifold import Fit, fit_leaflet, leaflet_folds
 from .trifold import PAGES as LEAFLET_PAGES, TEMPLATE as LEAFLET_TEMPLATE

@@ -15,16 +15,13 @@ import datetime as dt
 import io
 import math
 
-MM = 72 / 25.4  # PDF points in a millimetre
-BLEED_MM = 3
-SLUG_MM = 7  # at least 5 mm: the marks need room outside the bleed
-MEDIA_MARGIN_MM = BLEED_MM + SLUG_MM  # the CSS bleed the brochure is laid out with in print mode
+from .print_sheet import BLEED_MM, MM, REGISTRATION
+
 MARK_GAP_MM = 1  # between the bleed's edge and the start of a crop mark
 MARK_LENGTH_MM = 5
 CROSS_RADIUS_MM = 2
 CROSS_CLEARANCE_MM = 10  # a fold mark nearer the middle than this moves the crosses aside
 LINE_WIDTH = 0.25  # points: a hairline, as print tools draw marks
-REGISTRATION = "1 1 1 1 K"  # every separation, so the marks print on each plate
 FOLD_DASH = b"[2 2] 0 d"  # points: fold marks are dashed, crop marks solid, as print shops expect
 
 

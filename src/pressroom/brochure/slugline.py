@@ -14,7 +14,7 @@ import io
 from pathlib import Path
 
 from ..errors import PressroomError
-from .prepress import BLEED_MM, MM, REGISTRATION
+from .print_sheet import BLEED_MM, MM, REGISTRATION
 
 FONT_FILES = ("NotoSans-Regular.ttf", "DejaVuSans.ttf")  # fonts-noto-core, fonts-dejavu-core
 FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts")
