@@ -107,7 +107,8 @@ def check_glyphs(document: m.Document, job, problems) -> None:
     texts = [*_strings(document), *words(document.meta.lang).values()]
     if document.meta.date:
         texts.append(Formats(document.meta.lang, job.settings.digits).month_year(document.meta.date))
-    missing = sorted({c for text in texts for c in text if is_drawn(c) and ord(c) not in characters})
+    distinct = set().union(*texts)  # each character once: a long brochure repeats a few hundred
+    missing = sorted(c for c in distinct if ord(c) not in characters and is_drawn(c))
     if not missing:
         return
     sources = _sources(document, job, problems)
