@@ -125,14 +125,20 @@ def record(key: str, inputs: dict[Path, list | None], written: dict[Path, os.sta
     return json.dumps(data, indent=1, sort_keys=True).encode()
 
 
-def written_files(path: Path, key: str) -> list[Path] | None:
-    """The files of the output recorded at `path` if its record still holds for `key`: every input as it
-    was, every output file in place and untouched; else None."""
+def read_record(path: Path) -> dict | None:
+    """The record kept at `path`, or None when there is none or it cannot be read."""
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("outputs"), dict):
+    return data if isinstance(data, dict) else None
+
+
+def written_files(path: Path, key: str) -> list[Path] | None:
+    """The files of the output recorded at `path` if its record still holds for `key`: every input as it
+    was, every output file in place and untouched; else None."""
+    data = read_record(path)
+    if data is None or data.get("key") != key or not isinstance(data.get("outputs"), dict):
         return None
     for name, (size, mtime) in data["outputs"].items():
         try:
@@ -166,10 +172,8 @@ def recorded_inputs(settings, output, funders: tuple[str, ...]) -> list[Path]:
     from .outputs import Job, make_rule
 
     rule, _ = make_rule(output, Job(settings, None, funders))
-    try:
-        return [Path(name) for name in json.loads(record_path(settings.out, rule).read_bytes())["inputs"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
+    data = read_record(record_path(settings.out, rule)) or {}
+    return [Path(name) for name in data.get("inputs") or ()]
 
 
 def up_to_date_line(fresh: dict[str, list[Path]], out: Path) -> str:

@@ -277,8 +277,8 @@ class BodyReader:
         prefix = next(p for p in TABLE_CAPTION_PREFIXES if first.text.startswith(p))
         inlines[0] = m.Text(first.text[len(prefix):].lstrip())
         inlines, identifier = _split_identifier(inlines)
-        if not identifier and inlines and isinstance(inlines[-1], m.Text):
-            self._refuse_mistyped_attributes(inlines[-1].text, "table", "Table: Caption {#tbl-id}")
+        if not identifier and inlines and isinstance(inlines[-1], m.Text):  # braces ending the caption
+            self._refuse_mistyped(MISTYPED_ATTRIBUTES.search(inlines[-1].text), "table", "Table: Caption {#tbl-id}")
         identifier = self._claim(identifier, "table")
         number = self.numbering.next("table", identifier)
         return m.Table(block.alignments, block.header, block.rows, tuple(i for i in inlines if i != m.Text("")),
@@ -289,8 +289,9 @@ class BodyReader:
         numbered figure. The caption is the title, else the alt text (else, for a chart, its title)."""
         inline = node.children[0] if len(node.children) == 1 else None
         images = [child for child in (inline.children if inline else ()) if not _is_blank(child)]
-        if len(images) == 2 and images[0].type == "image" and images[1].type == "text":
-            self._refuse_mistyped_attributes(images[1].content, "figure", "![alt](src \"Caption\"){#fig-id}")
+        if len(images) == 2 and images[0].type == "image" and images[1].type == "text":  # braces alone after it
+            self._refuse_mistyped(MISTYPED_ATTRIBUTES.fullmatch(images[1].content), "figure",
+                                  "![alt](src \"Caption\"){#fig-id}")
         if len(images) != 1 or images[0].type != "image":
             return None
         image = images[0]
@@ -309,10 +310,10 @@ class BodyReader:
         number = self.numbering.next("figure", identifier)
         return m.Figure(content, (m.Text(caption),) if caption else (), identifier, number)
 
-    def _refuse_mistyped_attributes(self, text: str, kind: str, example: str) -> None:
-        """A problem when `text` ends in braces opening with `#` that are not a well-formed `{#id}`: left
-        alone, they would be printed as words and the figure or table would lose its identifier."""
-        found = MISTYPED_ATTRIBUTES.fullmatch(text) if kind == "figure" else MISTYPED_ATTRIBUTES.search(text)
+    def _refuse_mistyped(self, found: re.Match | None, kind: str, example: str) -> None:
+        """A problem for braces opening with `#` that are not a well-formed `{#id}` (`found`, a match of
+        MISTYPED_ATTRIBUTES): left alone, they would be printed as words and the figure or table would
+        lose its identifier."""
         if found is not None:
             self.limit_problems.append((self.current_line, f"{kind} identifier: '{found.group('braces')}' is not "
                                         f"an identifier in braces; write {example}, with no space inside the "

@@ -162,8 +162,9 @@ def _render_mapping_lines(template: jinja2.Template, context: dict, line_map: li
     """Render chunk by chunk, noting the template line that wrote each line of the result.
 
     A chunk written by an expression (`{{ ... }}`) is exact: Jinja maps the compiled code's line back to
-    the template's. Text between expressions is the template's own, so its line is carried on from the
-    chunk before, counting line breaks. A line holding an expression takes the expression's line."""
+    the template's. Text between expressions is the template's own: its line is where the template holds
+    that text (found by Jinja's lexer), else carried on from the chunk before, counting line breaks. A line
+    holding an expression takes the expression's line."""
     exact = {code_line: line for line, code_line in template.debug_info}
     text_lines = _text_lines(template)
     chunks, current = [], 1

@@ -139,9 +139,10 @@ def watch_and_build(load_settings: Callable[[], Settings], outputs: list[str], f
     settings = load_settings()
     watch = ProjectWatch(settings)
     inputs: dict[str, set[Path]] = {}
-    failed = [False]  # whether the last build stopped at a problem
+    failed = False  # whether the last build stopped at a problem
 
     def rebuild(changed: list[Path]) -> None:
+        nonlocal failed
         names = affected(outputs, inputs, changed, watch)
         report = console.BuildReport(files_shown=False)
         started = time.monotonic()
@@ -156,7 +157,7 @@ def watch_and_build(load_settings: Callable[[], Settings], outputs: list[str], f
             console.info(f"{describe(changed)}: {error.summary}; the outputs are as they were")
             for name in names:
                 inputs.pop(name, None)
-            failed[0] = True
+            failed = True
         else:
             rebuilt = [name for name in names if name in report.inputs]
             fresh = [name for name in names if name not in report.inputs]  # as their last build left them
@@ -165,9 +166,9 @@ def watch_and_build(load_settings: Callable[[], Settings], outputs: list[str], f
             for name in fresh:
                 inputs[name] = {_real(path) for path in recorded_inputs(current, registry()[name], funders)}
             relaid = f"; {memory.last}" if memory.last.startswith("relaid out") else ""
-            done = built_line(rebuilt, len(written), time.monotonic() - started, fresh, after_error=failed[0])
+            done = built_line(rebuilt, len(written), time.monotonic() - started, fresh, after_error=failed)
             console.info(f"{describe(changed)}: {done}{relaid}")
-            failed[0] = False
+            failed = False
             if memory.last and not relaid:
                 console.detail(f"brochure: {memory.last}")
         finally:  # what this build read, and what the outputs it did not rebuild read last time

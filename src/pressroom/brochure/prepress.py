@@ -69,8 +69,9 @@ def clipped(content: bytes, box: list[float]) -> bytes:
 
 def marks(trim: list[float], folds=()) -> bytes:
     """Crop marks on the trim lines at the four corners, a registration cross in the middle of each edge
-    (two above and below, when a fold is in the middle) and, for each of `folds` (points from the left trim edge), a dashed fold mark above and below the
-    page, all in the slug: from MARK_GAP_MM beyond the bleed outwards."""
+    (two above and two below when a fold is in the middle) and, for each of `folds` (points from the left
+    trim edge), a dashed fold mark above and below the page, all in the slug: from MARK_GAP_MM beyond the
+    bleed outwards."""
     left, bottom, right, top = trim
     start = (BLEED_MM + MARK_GAP_MM) * MM
     end = start + MARK_LENGTH_MM * MM

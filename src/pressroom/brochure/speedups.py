@@ -1,8 +1,9 @@
-"""Faster equivalents of three steps of WeasyPrint 70 whose cost grows with the square of the brochure's
-length, put in place only while Pressroom renders (`faster_weasyprint()`).
+"""Faster equivalents of steps of WeasyPrint 70, put in place only while Pressroom renders
+(`faster_weasyprint()`): three whose cost grows with the square of the brochure's length, and two that
+draw many small pieces where one would do.
 
-Each gives the same results as the code it stands in for (the brochure's bytes do not change); each
-only avoids going through the whole document again for every page or element:
+The first three give the same results as the code they stand in for (the brochure's bytes do not
+change); each only avoids going through the whole document again for every page or element:
 
 - `PDF.page_references` (pydyf) makes the reference of every page each time it is read, and tagging
   reads it for every tagged element and every link target: kept until a page is added.
@@ -13,7 +14,7 @@ only avoids going through the whole document again for every page or element:
   points to): an index of the lookups by the target they wait for, made once pagination starts
   (no lookup is added after that).
 
-And one that changes the bytes but not the page:
+And two that change the bytes but not the page:
 
 - `handle_leader` fills a leader (the contents' dotted lines) with one text box per repetition of its
   text, each drawn as a text object of its own: 7 ms for a line of the contents, a tenth of a short
