@@ -10,6 +10,7 @@ PRESSROOM   := $(BIN)/pressroom
 OUT         := build
 INSTALLED   := $(VENV)/.installed
 SYSTEM_DEPS := $(VENV)/.system-deps
+BYTECODE    := $(VENV)/.bytecode
 
 # Debian packages: the build needs Pango (WeasyPrint), the fonts, HarfBuzz subsetting, (for PDF/X) the
 # CMYK press profile in libgs-common, and LibreOffice to lay the report out (its contents' page numbers
@@ -20,7 +21,7 @@ BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-not
 TEST_PACKAGES  := poppler-utils pandoc chromium
 
 SOURCES   := $(shell find src -name '*.py' -not -path '*/theme/*') pyproject.toml
-INPUTS    := $(SOURCES) $(INSTALLED) $(wildcard pressroom.yaml)
+INPUTS    := $(SOURCES) $(INSTALLED) $(BYTECODE) $(wildcard pressroom.yaml)
 
 .DEFAULT_GOAL := all
 .PHONY: all brochure leaflet report reports web arabic check preview test bench clean help system-deps test-deps reference-doc docs-images
@@ -84,7 +85,7 @@ check: $(INSTALLED) ## Validate content and templates without writing anything
 preview: $(INSTALLED) ## Serve the brochure and web edition at http://127.0.0.1:8000/, reloaded as you edit
 	$(PRESSROOM) preview
 
-test: $(INSTALLED) test-deps ## Run the test suite
+test: $(INSTALLED) $(BYTECODE) test-deps ## Run the test suite
 	$(BIN)/python -m pytest
 
 # Not part of `all`: the README's pictures change only when someone redraws them on purpose.
@@ -98,6 +99,12 @@ $(INSTALLED): pyproject.toml $(SYSTEM_DEPS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# The package's compiled bytecode, written here once rather than by each run (which cannot where
+# PYTHONDONTWRITEBYTECODE is set, as in many CI images: each run would then compile every module again).
+$(BYTECODE): $(SOURCES) $(INSTALLED)
+	@$(BIN)/python -m compileall -q src/pressroom
 	@touch $@
 
 $(SYSTEM_DEPS):
@@ -134,5 +141,5 @@ clean: ## Remove build/ (keeps .venv)
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
-bench: $(INSTALLED) ## Time builds against Pandoc on 100 and 1000 copies of the article
+bench: $(INSTALLED) $(BYTECODE) ## Time builds against Pandoc on 100 and 1000 copies of the article
 	$(BIN)/python tests/benchmark.py

@@ -134,6 +134,29 @@ def test_no_traceback_escapes_the_console_script(project):
     assert result.stderr.splitlines()[-1] == "1 error in content/"
 
 
+def test_the_console_script_ends_with_its_exit_code_and_every_line_delivered(project):
+    """run() ends the process without the interpreter's teardown: the exit code and all of the output (to
+    a pipe, block-buffered) must still come through."""
+    import os
+    import subprocess
+    import sys
+
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+    def console(*arguments):
+        return subprocess.run([sys.executable, "-m", "pressroom.cli", *arguments], cwd=project.root,
+                              capture_output=True, text=True, timeout=120, env=buffered)
+
+    checked = console("check")
+    assert (checked.returncode, checked.stdout) == (0, "ok: 2 sections, 0 data files\n")
+    misused = console("build", "--no-such-option")
+    assert misused.returncode == 2 and "No such option" in misused.stderr
+    listed = console("--help")
+    expected = CliRunner().invoke(cli, ["--help"], prog_name="pressroom").output.splitlines()
+    assert listed.returncode == 0
+    assert listed.stdout.splitlines()[0] == expected[0] and listed.stdout.splitlines()[-1] == expected[-1]
+
+
 def test_funder_with_the_brochure_target_is_a_usage_error(project, capsys):
     assert main(["build", "brochure", "--funder", "acme", *project.args()]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == (

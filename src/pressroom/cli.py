@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from pathlib import Path
 
@@ -257,7 +259,22 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    exit_code = [1]  # stays 1 if main raises (--debug shows the traceback)
+    atexit.register(_end_process, exit_code)  # registered first, so it runs after every other exit handler
+    exit_code[0] = main()
+    sys.exit(exit_code[0])
+
+
+def _end_process(exit_code: list[int]) -> None:
+    """End the process once the exit handlers have run, without the interpreter's own teardown: freeing
+    the millions of objects a build leaves one by one took 0.2 s of a 100-copy report's 1.2 s, and the
+    system takes the memory back at once. Threads have been joined and files closed by now."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
+            pass
+    os._exit(exit_code[0])
 
 
 if __name__ == "__main__":
