@@ -161,3 +161,41 @@ def test_the_preview_draws_again_only_the_pages_of_the_part_laid_out_alone(repo_
     assert images[:2] == previous[:2] and images[3:] == previous[3:]
     assert images[2].startswith(b"\x89PNG")
     assert page_images(pdf, previous[:-1], range(2, 3))[0][0].startswith(b"\x89PNG")  # page count differs: all
+
+
+def test_writing_the_pdf_makes_each_object_once_and_compresses_only_what_the_last_file_did_not(monkeypatch):
+    """speedups.py's pydyf steps: the same bytes as pydyf's own; each stream compressed once in a write
+    (not again for the identifier); and, given the last file's streams, nothing unchanged compressed again."""
+    import hashlib
+    import zlib
+
+    import weasyprint
+
+    from pressroom.brochure import speedups
+
+    html = ("<h1>One</h1><p>" + "Words to lay out. " * 300 + "</p>"
+            "<h1 style='break-before: page'>Two</h1><p>A second page.</p>")
+
+    def write() -> bytes:
+        return weasyprint.HTML(string=html).render().write_pdf(pdf_identifier=True)
+
+    plain = write()
+    compressions, digests = [], []
+    compressobj, blake2b = zlib.compressobj, hashlib.blake2b
+    monkeypatch.setattr(zlib, "compressobj", lambda *args, **kwargs: compressions.append(1) or compressobj(*args,
+                                                                                                            **kwargs))
+    monkeypatch.setattr(hashlib, "blake2b", lambda *args, **kwargs: digests.append(1) or blake2b(*args, **kwargs))
+    kept: dict[bytes, bytes] = {}
+    with speedups.faster_weasyprint(kept):
+        first = write()
+    assert first == plain
+    # pages, fonts, the object and xref streams (each different): each made and compressed once
+    assert len(kept) >= 4 and len(compressions) == len(digests) == len(kept)
+    compressions.clear()
+    with speedups.faster_weasyprint(kept):
+        again = write()
+    assert again == plain and compressions == []
+    html = html.replace("A second page.", "The second page, edited.")
+    with speedups.faster_weasyprint(kept):
+        edited = write()
+    assert edited != plain and 0 < len(compressions) < len(kept)

@@ -93,19 +93,21 @@ def build(settings: Settings, request: BuildRequest | None = None, log: BuildLog
     up_to_date = up_to_date_line(fresh, settings.out) if fresh else ""
     if not outputs:
         return Built((), up_to_date)
-    job, document, reads = _read_and_check(settings, request, outputs, log)
-    with output_folder(settings.out) as lock, few_collections():
-        made_from: list = []  # (output, its files, what it was made from), for the records
-        rendered = render_outputs(document, job, outputs, reads, log, made_from)
-        with lock():
-            written = write_all([(path, data) for path, data, _ in rendered],
-                                then=functools.partial(_records, job, made_from))
-            for output in outputs:
-                output.finish(settings.out, written, job)
-            made = [(path, len(data), name) for path, data, name in rendered if path.parent.name != DEPFILE_FOLDER]
-            for path, size, name in made:
-                log.wrote(path, size, name)
-            return Built([path for path, _, _ in made], up_to_date)
+    with few_collections():
+        job, document, reads = _read_and_check(settings, request, outputs, log)
+        with output_folder(settings.out) as lock:
+            made_from: list = []  # (output, its files, what it was made from), for the records
+            rendered = render_outputs(document, job, outputs, reads, log, made_from)
+            with lock():
+                written = write_all([(path, data) for path, data, _ in rendered],
+                                    then=functools.partial(_records, job, made_from))
+                for output in outputs:
+                    output.finish(settings.out, written, job)
+                made = [(path, len(data), name) for path, data, name in rendered
+                        if path.parent.name != DEPFILE_FOLDER]
+                for path, size, name in made:
+                    log.wrote(path, size, name)
+                return Built([path for path, _, _ in made], up_to_date)
 
 
 def render(settings: Settings, request: BuildRequest, log: BuildLog | None = None) -> dict[str, bytes]:
@@ -113,8 +115,8 @@ def render(settings: Settings, request: BuildRequest, log: BuildLog | None = Non
     rendered as a build does them, but nothing written and no lock taken (the preview's build)."""
     log = log or BuildLog()
     outputs = [registry()[name] for name in request.outputs]
-    job, document, reads = _read_and_check(settings, request, outputs, log)
     with few_collections():
+        job, document, reads = _read_and_check(settings, request, outputs, log)
         return {path.relative_to(settings.out).as_posix(): data
                 for path, data, _ in render_outputs(document, job, outputs, reads, log)
                 if path.parent.name != DEPFILE_FOLDER}
@@ -125,8 +127,7 @@ def _read_and_check(settings: Settings, request: BuildRequest, outputs: list[Out
     job = Job(settings, ProjectFiles(settings), request.funders)
     log.reading(job.files)
     started = time.monotonic()
-    with few_collections():
-        document, reads = validate(job, outputs)
+    document, reads = validate(job, outputs)
     log.checked(time.monotonic() - started, len(job.files.record))
     return job, document, reads
 
@@ -136,7 +137,9 @@ def few_collections():
     """Cyclic garbage collection a hundred times less often inside the `with`. A build makes millions of
     objects that live until it ends (the model, the XML) and few cycles, so the collector's passes over
     them found little and cost about 0.5 s of the 6 s a 1000-copy report took; passes over the young
-    objects alone still free the cycles there are (syntax trees link each node to its parent)."""
+    objects alone still free the cycles there are (syntax trees link each node to its parent). One `with`
+    spans the whole build: the usual thresholds back between reading and rendering set off a pass over
+    everything, which in `watch` (the last layout kept in memory) took 1.2 s of a 6 s rebuild."""
     thresholds = gc.get_threshold()
     gc.set_threshold(100_000, 50, 1000)
     try:

@@ -168,7 +168,8 @@ def render_pdf(document: m.Document, job, settings):
             return relayout.lay_out(memory, key, html, lay_out, fetcher)
         return lay_out(html)
 
-    with _weasyprint_errors(settings, refused), _image_names_without_folders(job), faster_weasyprint():
+    with _weasyprint_errors(settings, refused), _image_names_without_folders(job), \
+            faster_weasyprint(memory.compressed if memory is not None else None):
         if settings.layout == "trifold":  # one sheet: shortened until it fits, never padded
             rendered = fit_leaflet(document, lambda fit: render(fit=fit))
             if len(rendered.pages) != LEAFLET_PAGES:

@@ -218,6 +218,7 @@ class Memory:
     renders: int = 0  # how many brochure renders it has seen
     refused: str = ""  # what made the last layout one never to lay out in parts
     relaid: list[str] = field(default_factory=list)  # each `last` that laid out a part alone
+    compressed: dict[bytes, bytes] = field(default_factory=dict)  # the last PDF's streams (speedups.py)
 
     def forget(self) -> None:
         self.layout = None

@@ -27,27 +27,43 @@ And two that change the bytes but not the page:
   charts' text) is laid out and drawn as one run instead: the same place and size, the font's own
   spacing between its letters (kerning) rather than none.
 
-The WeasyPrint ones are written against WeasyPrint 70.0 (pinned in pyproject.toml) and used only with
-it; the pydyf one depends only on what the property returns.
+And two in writing the file (pydyf), which give the same bytes:
+
+- Asked for a file identifier (Pressroom asks, for an /ID that follows the content), `PDF.write` makes
+  every object's bytes twice, once to write it and once for the identifier's MD5, compressing every
+  stream twice: an object's bytes are made once in each write.
+- A stream's compressed bytes are kept by what they compress (a digest of it), so a stream with the
+  same content is compressed once: in `watch` and `preview`, which pass the kept bytes from one render to
+  the next, the pages an edit did not change are not compressed again (a third of writing the file).
+
+The WeasyPrint ones are written against WeasyPrint 70.0 and the pydyf ones against pydyf 0.13.0 (both
+pinned in pyproject.toml) and used only with them; `page_references` depends only on what the property
+returns.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
+import zlib
 
 WEASYPRINT_VERSION = "70.0"
+PYDYF_VERSION = "0.13.0"
 
 
 @contextlib.contextmanager
-def faster_weasyprint():
-    """While inside, WeasyPrint renders with the equivalents above."""
+def faster_weasyprint(compressed: dict[bytes, bytes] | None = None):
+    """While inside, WeasyPrint renders with the equivalents above. `compressed` holds streams' compressed
+    bytes by a digest of their content, from an earlier render; it is left holding this render's."""
     import pydyf
     import weasyprint
     from weasyprint.css.targets import TargetCollector
     from weasyprint.layout import inline, page
 
     patches = [(pydyf.PDF, "page_references", property(_page_references))]
+    if pydyf.__version__ == PYDYF_VERSION:
+        patches += _pydyf_patches(pydyf, {} if compressed is None else compressed)
     if weasyprint.__version__ == WEASYPRINT_VERSION:
         patches += [(page, "set_page_type_computed_styles", _set_page_type_computed_styles),
                     (TargetCollector, "cache_target_page_counters", _cache_target_page_counters),
@@ -68,6 +84,62 @@ def _put(owner, name, value) -> None:
         owner[name] = value
     else:
         setattr(owner, name, value)
+
+
+def _pydyf_patches(pydyf, compressed: dict[bytes, bytes]) -> list:
+    """PDF.write making each of the file's objects' bytes once, and Stream.data compressing a content only
+    when neither this write nor the one before (`compressed`) compressed it already."""
+    write, add_object = pydyf.PDF.write, pydyf.PDF.add_object
+    made: dict[int, bytes | None] = {}  # during a write: the bytes of each of the file's objects, by id
+    before: dict[bytes, bytes] = {}  # during a write: what `compressed` held when it began
+    writing: list[bool] = []
+
+    def write_each_object_once(pdf, *args, **kwargs):
+        made.update((id(object_), None) for object_ in pdf.objects)
+        before.update(compressed)
+        compressed.clear()  # refilled with this file's streams only, so it never holds more than one file's
+        writing.append(True)
+        try:
+            return write(pdf, *args, **kwargs)
+        finally:
+            writing.clear()
+            made.clear()
+            before.clear()
+
+    def add_object_while_writing(pdf, object_):
+        add_object(pdf, object_)
+        if writing:  # the object stream, made once for the file and once for its identifier
+            made[id(object_)] = None
+
+    def made_once(data):
+        def data_made_once(object_):
+            key = id(object_)
+            if key not in made:  # not one of the file's objects (a part of one, or one made while writing)
+                return data(object_)
+            if made[key] is None:
+                made[key] = data(object_)
+            return made[key]
+        return property(data_made_once)
+
+    def stream_data(stream):
+        """pydyf 0.13.0's Stream.data, with the compressed bytes looked up first."""
+        content = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+        extra = pydyf.Dictionary(stream.extra.copy())
+        if stream.compress:
+            extra["Filter"] = "/FlateDecode"
+            key = hashlib.blake2b(content, digest_size=20).digest()
+            packed = compressed.get(key) or before.get(key)
+            if packed is None:
+                compressor = zlib.compressobj(level=9)
+                packed = compressor.compress(content) + compressor.flush()
+            compressed[key] = content = packed
+        extra["Length"] = len(content)
+        return b"\n".join((extra.data, b"stream", content, b"endstream"))
+
+    objects = [(kind, "data", made_once(kind.__dict__["data"].fget))
+               for kind in (pydyf.Dictionary, pydyf.Array, pydyf.String)]
+    return [(pydyf.PDF, "write", write_each_object_once), (pydyf.PDF, "add_object", add_object_while_writing),
+            (pydyf.Stream, "data", made_once(stream_data)), *objects]
 
 
 def _svg_text_patches() -> list:
