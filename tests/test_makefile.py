@@ -51,7 +51,7 @@ def settle(root) -> None:
     so a change made now is clearly newer whatever the clock's grain."""
     now = time.time()
     inputs = [root / name for name in ("content", "templates", "src", "pyproject.toml", ".venv/.installed",
-                                       ".venv/.system-deps")]
+                                       ".venv/.system-deps", ".venv/.bytecode")]
     for paths, age in ((inputs, 120), ([root / "build"], 60)):
         for path in paths:
             for each in [path, *path.rglob("*")]:
