@@ -34,7 +34,8 @@ And two in writing the file (pydyf), which give the same bytes:
   stream twice: an object's bytes are made once in each write.
 - A stream's compressed bytes are kept by what they compress (a digest of it), so a stream with the
   same content is compressed once: in `watch` and `preview`, which pass the kept bytes from one render to
-  the next, the pages an edit did not change are not compressed again (a third of writing the file).
+  the next, the pages an edit did not change are not compressed again (compressing was a seventh of
+  writing the PDF in such a rebuild).
 
 The WeasyPrint ones are written against WeasyPrint 70.0 and the pydyf ones against pydyf 0.13.0 (both
 pinned in pyproject.toml) and used only with them; `page_references` depends only on what the property
