@@ -10,7 +10,6 @@ Watching uses the operating system's notifications (watchfiles).
 from __future__ import annotations
 
 import os
-import re
 import time
 from pathlib import Path
 from typing import Callable, Iterator
@@ -55,17 +54,17 @@ class ProjectWatch:
 
     def relevant(self, batch) -> list[Path]:
         """The paths of a batch of (change, path) that call for a rebuild, in name order."""
-        from watchfiles import Change, DefaultFilter
+        from watchfiles import Change
 
-        wanted = DefaultFilter()  # not editors' swap and backup files, nor .git and the like
+        wanted = not_temporary()
         found = set()
         for change, name in batch:
             path = _real(Path(name))
             if path in self.inputs or path == self.config:
                 found.add(path)
-            elif passing(path):
+            elif not wanted(change, name) or not os.path.lexists(path):
                 continue  # an editor's temporary file, or one that came and went unread: nothing to rebuild
-            elif not self.inputs or (change == Change.added and wanted(change, name)
+            elif not self.inputs or (change == Change.added
                                      and any(path.is_relative_to(folder) for folder in self.added_under)):
                 found.add(path)
         return sorted(found)
@@ -84,13 +83,13 @@ class ProjectWatch:
                 yield relevant
 
 
-TEMPORARY = re.compile(r"\..*|sed[A-Za-z0-9]{6}|.*~|.*\.(swp|swx|tmp)")  # editors' and `sed -i`'s own files
+def not_temporary():
+    """watchfiles' filter of editors' swap and backup files (and .git and the like), told of the other
+    temporary files an edit leaves: hidden ones, `sed -i`'s sedXXXXXX and .tmp files."""
+    from watchfiles import DefaultFilter
 
-
-def passing(path: Path) -> bool:
-    """Whether `path`, read by no build, is not worth a rebuild: an editor's temporary file (hidden, `sed -i`'s
-    sedXXXXXX, a backup~, .swp, .tmp), or a file that is already gone again."""
-    return TEMPORARY.fullmatch(path.name) is not None or not os.path.lexists(path)
+    return DefaultFilter(ignore_entity_patterns=(*DefaultFilter.ignore_entity_patterns, r"^\.", r"^sed[A-Za-z0-9]{6}$",
+                                                 r"\.tmp$"))
 
 
 def _real(path: Path) -> Path:
