@@ -91,25 +91,22 @@ def _pydyf_patches(pydyf, compressed: dict[bytes, bytes]) -> list:
     """PDF.write making each of the file's objects' bytes once, and Stream.data compressing a content only
     when neither this write nor the one before (`compressed`) compressed it already."""
     write, add_object = pydyf.PDF.write, pydyf.PDF.add_object
-    made: dict[int, bytes | None] = {}  # during a write: the bytes of each of the file's objects, by id
+    made: dict[int, bytes | None] = {}  # during a write (only then not empty): each of the file's objects' bytes
     before: dict[bytes, bytes] = {}  # during a write: what `compressed` held when it began
-    writing: list[bool] = []
 
     def write_each_object_once(pdf, *args, **kwargs):
         made.update((id(object_), None) for object_ in pdf.objects)
         before.update(compressed)
         compressed.clear()  # refilled with this file's streams only, so it never holds more than one file's
-        writing.append(True)
         try:
             return write(pdf, *args, **kwargs)
         finally:
-            writing.clear()
             made.clear()
             before.clear()
 
     def add_object_while_writing(pdf, object_):
         add_object(pdf, object_)
-        if writing:  # the object stream, made once for the file and once for its identifier
+        if made:  # writing: the object stream, made once for the file and once for its identifier
             made[id(object_)] = None
 
     def made_once(data):
