@@ -199,3 +199,40 @@ def test_writing_the_pdf_makes_each_object_once_and_compresses_only_what_the_las
     with speedups.faster_weasyprint(kept):
         edited = write()
     assert edited != plain and 0 < len(compressions) < len(kept)
+
+
+def pages_with(pdf: bytes, text: str) -> list[int]:
+    return [number for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages) if text in page.extract_text()]
+
+
+def test_pages_an_edit_left_alone_are_replayed_unless_a_glyph_they_drew_now_comes_first_elsewhere(repo_project):
+    """repaint.py: every page an edit did not change is replayed, not drawn, except where the font's glyph
+    tables would then differ from a cold build's: a glyph a later page drew, first drawn on the edited
+    page and no longer there, is added by drawing that later page."""
+    settings = repo_project.settings.replace(pdf_variant="pdf/ua-1")
+    sections = sorted((repo_project.content / "sections").glob("*.md"))
+    early, late = sections[1], sections[-1]
+    for section in (early, late):
+        text = section.read_text(encoding="utf-8")
+        word = text.index(" ", text.index("\n---\n") + 25)
+        section.write_text(text[:word] + " ζeta" + text[word:], encoding="utf-8")
+    with relayout_memory() as memory:
+        first = brochure(settings)
+        drawings = memory.drawings
+        assert drawings.replayed == [] and len(drawings.drawn) == len(PdfReader(io.BytesIO(first)).pages)
+        [early_page, late_page] = pages_with(first, "ζeta")
+
+        edit(early, " ζeta", "")  # the glyph's first use moves to the late page: drawn, with the edited page
+        removed = brochure(settings)
+        assert memory.last.startswith("relaid out #"), memory.last
+        assert early_page in drawings.drawn and late_page in drawings.drawn
+        assert drawings.replayed and set(drawings.replayed).isdisjoint(drawings.drawn)
+        assert removed == brochure(settings)  # a cold render of the same inputs
+
+    with relayout_memory() as memory:
+        brochure(settings)
+        edit(early, "\n---\n", "\n---\nζeta again.\n\n")  # now first on the early page: the late page replayed
+        added = brochure(settings)
+        assert memory.last.startswith("relaid out #"), memory.last
+        assert late_page in memory.drawings.replayed and early_page in memory.drawings.drawn
+    assert added == brochure(settings)

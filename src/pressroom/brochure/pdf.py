@@ -26,6 +26,7 @@ from . import relayout
 from .imposition import impose_booklet
 from .prepress import finish_for_print
 from .print_sheet import MEDIA_MARGIN_MM
+from .repaint import replaying
 from .speedups import faster_weasyprint
 from .trifold import Fit, fit_leaflet, leaflet_folds
 from .trifold import PAGES as LEAFLET_PAGES, TEMPLATE as LEAFLET_TEMPLATE
@@ -169,7 +170,8 @@ def render_pdf(document: m.Document, job, settings):
         return lay_out(html)
 
     with _weasyprint_errors(settings, refused), _image_names_without_folders(job), \
-            faster_weasyprint(memory.compressed if memory is not None else None):
+            faster_weasyprint(memory.compressed if memory is not None else None), \
+            replaying(memory.drawings if memory is not None and not why_not else None):
         if settings.layout == "trifold":  # one sheet: shortened until it fits, never padded
             rendered = fit_leaflet(document, lambda fit: render(fit=fit))
             if len(rendered.pages) != LEAFLET_PAGES:

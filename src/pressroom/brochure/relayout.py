@@ -30,6 +30,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from .repaint import Drawings
+
 WEASYPRINT_VERSION = "70.0"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # What a part laid out alone would get wrong, looked for in the HTML and the stylesheets: the text of a
@@ -219,9 +221,11 @@ class Memory:
     refused: str = ""  # what made the last layout one never to lay out in parts
     relaid: list[str] = field(default_factory=list)  # each `last` that laid out a part alone
     compressed: dict[bytes, bytes] = field(default_factory=dict)  # the last PDF's streams (speedups.py)
+    drawings: Drawings = field(default_factory=Drawings)  # the last PDF's pages as drawn (repaint.py)
 
     def forget(self) -> None:
         self.layout = None
+        self.drawings.pages.clear()
 
 
 class _Capture:
@@ -401,7 +405,7 @@ def lay_out(memory: Memory, key, html: str, render, fetcher):
         memory.last = "laid out all pages (the HTML's body cannot be cut at its top-level elements)"
     else:
         memory.last = "laid out all pages (" + ("other settings" if memory.layout is not None else "first render") + ")"
-    memory.layout = None
+    memory.forget()  # before laying out whole: the last layout is not kept alive meanwhile
     recording = _RecordingFetcher(fetcher)
     capture = _Capture()
     document = _lay_out_watched(render, html, recording, capture)

@@ -70,6 +70,14 @@ def faster_weasyprint(compressed: dict[bytes, bytes] | None = None):
                     (TargetCollector, "cache_target_page_counters", _cache_target_page_counters),
                     (inline, "handle_leader", _handle_leader_in_one_box)]
         patches += _svg_text_patches()
+    with patched(patches):
+        yield
+
+
+@contextlib.contextmanager
+def patched(patches: list[tuple]):
+    """While inside, each (owner, name, replacement) of `patches` is in place: a class's, a module's or a
+    dict's own attribute or item."""
     saved = [(owner, name, _attribute(owner, name)) for owner, name, _ in patches]
     for owner, name, replacement in patches:
         _put(owner, name, replacement)
