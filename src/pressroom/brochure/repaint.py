@@ -28,7 +28,8 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
-WEASYPRINT_VERSION = "70.0"
+from .speedups import WEASYPRINT_VERSION, patched
+
 ABSENT = object()  # what a glyph table held for a glyph not in it
 
 
@@ -88,8 +89,6 @@ def replaying(drawings: Drawings | None):
     if drawings is None or weasyprint.__version__ != WEASYPRINT_VERSION:
         yield
         return
-    from .speedups import patched
-
     this_pdf: dict[int, _Drawn] = {}
     drawings.replayed, drawings.drawn = [], []
     with patched(_patches(drawings, this_pdf)):
@@ -111,7 +110,8 @@ def _patches(drawings: Drawings, this_pdf: dict[int, _Drawn]) -> list:
 
     def paint_or_replay(page, stream, scale=1):
         box, tags = page._page_box, stream._tags
-        context = (scale, stream.compress, stream.page_rectangle, None if tags is None else len(tags))
+        tags_before = 0 if tags is None else len(tags)  # the page's links are tagged before it is drawn
+        context = (scale, stream.compress, stream.page_rectangle, tags is None, tags_before)
         last = drawings.pages.get(id(box))
         if last is not None and last.box is box and last.context == context and _replay(last, stream):
             this_pdf[id(box)] = last
@@ -129,7 +129,7 @@ def _patches(drawings: Drawings, this_pdf: dict[int, _Drawn]) -> list:
         drawings.drawn.append(len(drawings.replayed) + len(drawings.drawn))
         if drawn.repeatable and len(stream.stream) > start:
             drawn.operators = b"\n".join(stream_module.pydyf._to_bytes(item) for item in stream.stream[start:])
-            drawn.tags = [] if tags is None else [(key, dict(value)) for key, value in list(tags.items())[context[3]:]]
+            drawn.tags = [] if tags is None else [(key, dict(value)) for key, value in list(tags.items())[tags_before:]]
             this_pdf[id(box)] = drawn
 
     def add_font(stream, pango_font):
