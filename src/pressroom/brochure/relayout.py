@@ -11,9 +11,10 @@ each one. When the next render's HTML differs from the last in one top-level ele
 is laid out alone: the same HTML with every other top-level element emptied and hidden (so selectors
 about siblings still match), starting from the remembered state, with the page total and the strings it
 inherits given. Its pages replace the old ones (`Document.copy`) and the PDF is written as a full
-render writes it (the other pages' drawing replayed: repaint.py). The result is kept only when nothing outside the part can tell: the same page count,
-the same state at its end, no link or target-counter in it to an element outside it, and every element
-of it that the rest of the document refers to on the same page with the same counters. Otherwise, and
+render writes it (the other pages' drawing replayed: repaint.py). The result is kept only when nothing
+outside the part can tell: the same page count, the same state at its end, no link or target-counter in
+it to an element outside it, and every element of it that the rest of the document refers to on the
+same page with the same counters. Otherwise, and
 whenever a stylesheet, image or other resource the render read has changed, the whole brochure is laid
 out again, as a build does.
 
@@ -31,8 +32,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from .repaint import Drawings
+from .speedups import WEASYPRINT_VERSION  # the one pinned (pyproject.toml), whose internals are hooked
 
-WEASYPRINT_VERSION = "70.0"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # What a part laid out alone would get wrong, looked for in the HTML and the stylesheets: the text of a
 # target (target-text), @page rules for the first or nth page (the part alone starts a document),

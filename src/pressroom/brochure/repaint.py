@@ -112,10 +112,11 @@ def _patches(drawings: Drawings, this_pdf: dict[int, _Drawn]) -> list:
         box, tags = page._page_box, stream._tags
         tags_before = 0 if tags is None else len(tags)  # the page's links are tagged before it is drawn
         context = (scale, stream.compress, stream.page_rectangle, tags is None, tags_before)
+        number = len(drawings.replayed) + len(drawings.drawn)  # the page's, from 0
         last = drawings.pages.get(id(box))
         if last is not None and last.box is box and last.context == context and _replay(last, stream):
             this_pdf[id(box)] = last
-            drawings.replayed.append(len(drawings.replayed) + len(drawings.drawn))
+            drawings.replayed.append(number)
             return
         drawn, start = _Drawn(box, context), len(stream.stream)
         recording.append(drawn)
@@ -126,7 +127,7 @@ def _patches(drawings: Drawings, this_pdf: dict[int, _Drawn]) -> list:
             for table in logging:
                 table.log = None
             logging.clear()
-        drawings.drawn.append(len(drawings.replayed) + len(drawings.drawn))
+        drawings.drawn.append(number)
         if drawn.repeatable and len(stream.stream) > start:
             drawn.operators = b"\n".join(stream_module.pydyf._to_bytes(item) for item in stream.stream[start:])
             drawn.tags = [] if tags is None else [(key, dict(value)) for key, value in list(tags.items())[tags_before:]]
