@@ -13,6 +13,9 @@ change); each only avoids going through the whole document again for every page 
   time a target lands on a page (every section, figure and table the contents or a cross-reference
   points to): an index of the lookups by the target they wait for, made once pagination starts
   (no lookup is added after that).
+- Three more steps of pagination, in pagination_speedups.py: `make_page` gathering the anchors and counter
+  lookups of every earlier page, `layout_document` going through every counter lookup for each box
+  waiting for a page number, and `layout_fixed_boxes` looking at every other page for each page.
 
 And two that change the bytes but not the page:
 
@@ -49,6 +52,8 @@ import copy
 import hashlib
 import zlib
 
+from .pagination_speedups import pagination_patches
+
 WEASYPRINT_VERSION = "70.0"
 PYDYF_VERSION = "0.13.0"
 
@@ -69,7 +74,7 @@ def faster_weasyprint(compressed: dict[bytes, bytes] | None = None):
         patches += [(page, "set_page_type_computed_styles", _set_page_type_computed_styles),
                     (TargetCollector, "cache_target_page_counters", _cache_target_page_counters),
                     (inline, "handle_leader", _handle_leader_in_one_box)]
-        patches += _svg_text_patches()
+        patches += _svg_text_patches() + pagination_patches()
     with patched(patches):
         yield
 
@@ -91,6 +96,8 @@ def patched(patches: list[tuple]):
 def _put(owner, name, value) -> None:
     if isinstance(owner, dict):
         owner[name] = value
+    elif value is _INHERITED:
+        delattr(owner, name)
     else:
         setattr(owner, name, value)
 
@@ -157,11 +164,14 @@ def _svg_text_patches() -> list:
     return [(svg, "text", _svg_text_in_one_run), *tags]
 
 
+_INHERITED = object()  # what a class holds under a name it only inherits: put back by deleting its own
+
+
 def _attribute(owner, name):
-    """What `owner` holds under `name` itself (a class's own, not what it inherits; a module's; a dict's)."""
+    """What `owner` holds under `name` itself (a class's own, or _INHERITED; a module's; a dict's)."""
     if isinstance(owner, dict):
         return owner[name]
-    return owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+    return owner.__dict__.get(name, _INHERITED) if isinstance(owner, type) else getattr(owner, name)
 
 
 SVG_POSITION_LISTS = ("dx", "dy", "rotate", "textLength")  # attributes that place or size letters one by one
