@@ -63,6 +63,16 @@ def test_brochure_contents_captions_and_cross_references_are_arabic_indic(brochu
     assert all(number in latin[7] for number in ("1", "2", "8", "9"))
 
 
+def test_brochure_chart_numbers_follow_the_digits(brochure):
+    """The sample chart's axis and value labels (120, 165, 210 ...), drawn in the SVG, in the digits of the
+    setting like the rest of the page."""
+    indic, latin = brochure
+    indic_text, latin_text = " ".join(indic), " ".join(latin)
+    for value in ("١٢٠", "١٦٥", "٢١٠", "١٥٠"):
+        assert value in indic_text, value
+    assert "165" in latin_text and "165" not in indic_text and "١٦٥" not in latin_text
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     config = settings(tmp_path_factory.mktemp("report"), "arabic-indic")
@@ -126,3 +136,7 @@ def test_web_figure_and_table_numbers_are_arabic_indic(tmp_path):
         assert any(caption.startswith(figure) for caption in captions), captions
         links = [normal(node.text_content()) for node in page.xpath("//a[contains(@class, 'xref')]")]
         assert table in links, links
+        chart = page.xpath("//svg")[0] if page.xpath("//svg") else None
+        described = " ".join(page.xpath("//svg//desc/text() | //img[contains(@class, 'chart')]/@alt"))
+        assert ("١٦٥" in described) == (digits == "arabic-indic") and ("165" in described) == (digits == "latin"), \
+            (chart is not None, described)

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from pressroom import model as m
-from pressroom.svgchart import (DEFAULT_PALETTE, SAMPLE_NOTE, alt_text, data_table_rows, format_number,
+from pressroom.svgchart import (DEFAULT_PALETTE, SAMPLE_NOTE, ChartWords, alt_text, data_table_rows, format_number,
                                 needs_shaping, nice_ticks, render_svg, render_svg_and_labels, text_width, wrap)
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -284,3 +284,21 @@ def text_operations(page) -> int:
         return found
 
     return count(page.get_contents().get_data(), page.get("/Resources"))
+
+
+@pytest.mark.parametrize("lang, digits, numbers", [
+    ("en", "latin", ("1,200", "12.5", "12.5%", "0.4%", "45%")),
+    ("fr", "latin", ("1\u202f200", "12,5", "12,5\u00a0%", "0,4\u00a0%", "45\u00a0%")),
+    ("ar", "latin", ("1,200", "12.5", "12.5%", "0.4%", "45%")),
+    ("ar", "arabic-indic", ("١٬٢٠٠", "١٢٫٥", "١٢٫٥٪", "٠٫٤٪", "٤٥٪")),
+])
+def test_chart_numbers_in_the_language_and_digits_of_the_document(lang, digits, numbers):
+    words = ChartWords(lang=lang, digits=digits)
+    assert (words.number(1200), words.number(12.5), words.percent(12.5), words.share(0.44), words.share(45.2)) == numbers
+    svg = render_svg(CHARTS["bar"], words=words)
+    texts = [node.text for node in ET.fromstring(svg).iter(f"{SVG}text") if node.text]
+    numbers = [text for text in texts if any(char.isdigit() for char in text) and text not in CHARTS["bar"].categories]
+    assert words.number(0) in numbers and words.number(1720) in numbers  # the axis's and a bar's
+    # the categories are the data's own text (years here), left as written
+    assert any(char in "0123456789" for text in numbers for char in text) == (digits == "latin")
+    assert words.number(CHARTS["bar"].series[0].values[0]) in alt_text(CHARTS["bar"], words)

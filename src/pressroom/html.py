@@ -28,6 +28,7 @@ class HtmlWriter:
         self.image_src = image_src or _file_uri  # the src an image gets: a file: URI for the PDF renderer
         self.labels = labels or {}
         self.words = words_for(lang)
+        self.lang = lang
         self.css_numbers = css_numbers
         self.html_chart_text = html_chart_text
         self.digits = digits
@@ -115,7 +116,7 @@ class HtmlWriter:
         With `html_chart_text`, its text that needs shaping (Arabic, ...) is laid over the image in HTML."""
         from .svgchart import ChartWords, alt_text, render_svg_and_labels
 
-        words = ChartWords.from_catalogue(self.words)
+        words = ChartWords.from_catalogue(self.words, self.lang, self.digits)
         svg, labels = render_svg_and_labels(chart, words=words, html_text=self.html_chart_text)
         src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
         image = f'<img class="chart-image" src="{src}" alt="{escape(alt_text(chart, words))}">'

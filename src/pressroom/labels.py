@@ -154,6 +154,17 @@ class Formats:
         # Babel's numbering system gives the separators (٬ ٫); the digits themselves are translated
         return self._digits(format_decimal(value, pattern, locale=self.locale, numbering_system=self.numbering))
 
+    def percent(self, fraction) -> str:
+        """`fraction` (0.125) as a percentage with the language's sign and spacing, its decimals kept
+        ("12.5%", "12,5 %", "١٢٫٥٪")."""
+        from babel.numbers import format_percent
+
+        text = format_percent(fraction, locale=self.locale, numbering_system=self.numbering, decimal_quantization=False)
+        # Babel writes the pattern's own "%"; the numbering system's sign (٪ with Arabic-Indic digits),
+        # without the bidi marks CLDR puts around it (the text's direction places it)
+        sign = self.locale.number_symbols[self.numbering].get("percentSign", "%").strip("\u200e\u200f\u061c")
+        return self._digits(text.replace("%", sign))
+
     def amount(self, value) -> str:
         """A sum with thousands separators: whole sums without decimals, others with at least two (and
         three where given, as dinars and rials have)."""

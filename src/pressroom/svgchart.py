@@ -7,6 +7,7 @@ label prints at 8 pt when the chart is shown at its width in mm."""
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -38,14 +39,34 @@ SAMPLE_NOTE = "Sample data: the numbers are invented."
 
 @dataclass(frozen=True)
 class ChartWords:
-    """The words a chart prints around its numbers, in the document's language (from the catalogue)."""
+    """The words a chart prints around its numbers, in the document's language (from the catalogue), and
+    how it writes the numbers: the language's separators and percent sign, in the digits of the setting."""
 
     source: str = "Source"
     sample: str = SAMPLE_NOTE
+    lang: str = "en"
+    digits: str = "latin"
 
     @classmethod
-    def from_catalogue(cls, words: dict) -> "ChartWords":
-        return cls(words.get("chart_source", cls.source), words.get("chart_sample", cls.sample))
+    def from_catalogue(cls, words: dict, lang: str = "en", digits: str = "latin") -> "ChartWords":
+        return cls(words.get("chart_source", cls.source), words.get("chart_sample", cls.sample), lang, digits)
+
+    def number(self, value: float) -> str:
+        """A number as printed: the language's separators, at most six decimals, no trailing zeros
+        ("1,200" and "12.5"; "1 200" and "12,5" in French; "١٬٢٠٠" with Arabic-Indic digits)."""
+        return _formats(self.lang, self.digits).number(_six_places(value), "#,##0.######")
+
+    def percent(self, value: float) -> str:
+        """`value` percent, as the language writes it ("12.5%", "12,5 %", "١٢٫٥٪")."""
+        return _formats(self.lang, self.digits).percent(_six_places(value).scaleb(-2))
+
+    def share(self, share: float) -> str:
+        """A share of 100 as printed: whole percents, one decimal below 1% ("45%", "0.4%")."""
+        return self.percent(round(share, 1) if 0 < share < 1 else round(share))
+
+    def value(self, value: float, percent: bool) -> str:
+        """A value of a chart whose unit is "%" (`percent`) or another."""
+        return self.percent(value) if percent else self.number(value)
 
 
 ENGLISH = ChartWords()
@@ -70,11 +91,19 @@ def format_number(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def format_percent(share: float) -> str:
-    """A share of 100 as printed: whole percents, one decimal below 1% ("45%", "0.4%")."""
-    if 0 < share < 1:
-        return f"{share:.1f}%"
-    return f"{round(share):d}%"
+def _six_places(value: float):
+    """`value` as a decimal rounded to six places, as format_number rounds it (no float error shows)."""
+    from decimal import Decimal
+
+    rounded = Decimal(f"{value:.6f}")
+    return rounded if rounded else Decimal(0)  # no "-0"
+
+
+@functools.lru_cache(maxsize=8)
+def _formats(lang: str, digits: str):
+    from .labels import Formats
+
+    return Formats(lang, digits)
 
 
 def shares(values) -> list[float]:
@@ -99,31 +128,31 @@ def _describe(chart: m.Chart, words: ChartWords = ENGLISH) -> str:
     labels, words = words, [f"{KIND_NAMES.get(chart.kind, 'Chart')}: {chart.title}{unit}."]
     if chart.kind in ("pie", "donut"):
         series = chart.series[0]
-        parts = [f"{name} {format_number(value)} ({format_percent(share)})"
+        parts = [f"{name} {labels.number(value)} ({labels.share(share)})"
                  for name, value, share in zip(chart.categories, series.values, shares(series.values))]
-        words.append(f"{series.name}: " + "; ".join(parts) + f"; total {format_number(sum(series.values))}.")
+        words.append(f"{series.name}: " + "; ".join(parts) + f"; total {labels.number(sum(series.values))}.")
     elif len(chart.series) == 1:
         series = chart.series[0]
-        parts = [f"{name} {format_number(value)}" for name, value in zip(chart.categories, series.values)]
+        parts = [f"{name} {labels.number(value)}" for name, value in zip(chart.categories, series.values)]
         words.append(f"{series.name}: " + "; ".join(parts) + ".")
     else:
         for index, category in enumerate(chart.categories):
             values = [s.values[index] for s in chart.series]
-            parts = ", ".join(f"{s.name} {format_number(v)}" for s, v in zip(chart.series, values))
-            total = f" (total {format_number(sum(values))})" if chart.kind == "stacked-bar" else ""
+            parts = ", ".join(f"{s.name} {labels.number(v)}" for s, v in zip(chart.series, values))
+            total = f" (total {labels.number(sum(values))})" if chart.kind == "stacked-bar" else ""
             words.append(f"{category}: {parts}{total}.")
     if chart.source:
         words.append(f"{labels.source}: {chart.source.strip().rstrip('.')}.")
     return " ".join(words)
 
 
-def data_table_rows(chart: m.Chart) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+def data_table_rows(chart: m.Chart, words: ChartWords = ENGLISH) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """The chart as a table (headers, rows): a category column, then one column of formatted numbers per
     series drawn (pie and donut charts draw the first series only); the unit is named in the headers."""
     series = chart.series[:1] if chart.kind in ("pie", "donut") else chart.series
     unit = f" ({chart.unit})" if chart.unit else ""
     headers = ("Category", *(f"{s.name}{unit}" for s in series))
-    rows = tuple((category, *(format_number(s.values[i]) for s in series))
+    rows = tuple((category, *(words.number(s.values[i]) for s in series))
                  for i, category in enumerate(chart.categories))
     return headers, rows
 
@@ -309,9 +338,9 @@ def render_svg_and_labels(chart: m.Chart, *, width_mm: float = 150, height_mm: f
     top = _draw_header(drawing, chart, palette)
     bottom = _draw_footer(drawing, chart, words)
     if chart.kind in ("pie", "donut"):
-        _draw_pie(drawing, chart, palette, top, bottom)
+        _draw_pie(drawing, chart, palette, top, bottom, words)
     else:
-        _draw_columns_or_lines(drawing, chart, palette, top, bottom)
+        _draw_columns_or_lines(drawing, chart, palette, top, bottom, words)
     return _markup(drawing, chart, width_mm, height_mm, font_family, title_id, words), drawing.labels
 
 
@@ -438,16 +467,20 @@ def _category_labels(categories, width: float) -> tuple[float, list[list[str]]]:
         size -= 0.5
 
 
-def _draw_columns_or_lines(drawing: Drawing, chart: m.Chart, palette, top: float, bottom: float) -> None:
+def _draw_columns_or_lines(drawing: Drawing, chart: m.Chart, palette, top: float, bottom: float,
+                           words: ChartWords) -> None:
     percent = chart.unit.strip() == "%"
-    suffix = "%" if percent else ""
+
+    def value_text(value: float) -> str:
+        return words.value(value, percent)
+
     if chart.unit and not percent:
         drawing.text(PAD, top + AXIS_SIZE * 0.8, chart.unit.strip(), size=AXIS_SIZE, fill=MUTED)
         top += AXIS_SIZE * 1.3
     plot_top = top + VALUE_SIZE + 5  # room for the label of the highest value
     low, high = value_range(chart)
     ticks = nice_ticks(low, high, max(4, min(7, int((bottom - plot_top - 20) / 22))))
-    tick_labels = [format_number(tick) + suffix for tick in ticks]
+    tick_labels = [value_text(tick) for tick in ticks]
     left = PAD + max(text_width(label, AXIS_SIZE) for label in tick_labels) + 5
     right = drawing.width - PAD
     band = (right - left) / len(chart.categories)
@@ -465,7 +498,7 @@ def _draw_columns_or_lines(drawing: Drawing, chart: m.Chart, palette, top: float
             drawing.text(left + band * (index + 0.5), plot_bottom + 4 + size * (0.85 + 1.2 * row), line,
                          size=size, fill=INK, anchor="middle")
     draw = {"bar": _draw_grouped, "stacked-bar": _draw_stacked, "line": _draw_lines}[chart.kind]
-    draw(drawing, chart, palette, left, band, y_of, suffix, plot_bottom)
+    draw(drawing, chart, palette, left, band, y_of, value_text, plot_bottom)
     base = 0.0 if ticks[0] <= 0 <= ticks[-1] else ticks[0]
     drawing.line(left, y_of(base), right, y_of(base), BASELINE, 0.8)
 
@@ -478,12 +511,12 @@ def _fitting_size(texts, width: float) -> float | None:
     return None
 
 
-def _draw_grouped(drawing, chart, palette, left, band, y_of, suffix, floor) -> None:
+def _draw_grouped(drawing, chart, palette, left, band, y_of, label, floor) -> None:
     count = len(chart.series)
     group = band * (0.6 if count == 1 else min(0.84, 0.5 + 0.1 * count))
     slot = group / count
     gap = 1.0 if count > 1 else 0.0
-    texts = [format_number(v) + suffix for s in chart.series for v in s.values]
+    texts = [label(v) for s in chart.series for v in s.values]
     size = _fitting_size(texts, band - 3 if count == 1 else slot + 0.5)
     for i, series in enumerate(chart.series):
         colour = palette[i % len(palette)]
@@ -493,10 +526,10 @@ def _draw_grouped(drawing, chart, palette, left, band, y_of, suffix, floor) -> N
             drawing.rect(x + gap / 2, y0, slot - gap, y1 - y0, colour)
             if size:
                 y = y_of(value) - 3 if value >= 0 else y_of(value) + size + 2
-                drawing.text(x + slot / 2, y, format_number(value) + suffix, size=size, anchor="middle")
+                drawing.text(x + slot / 2, y, label(value), size=size, anchor="middle")
 
 
-def _draw_stacked(drawing, chart, palette, left, band, y_of, suffix, floor) -> None:
+def _draw_stacked(drawing, chart, palette, left, band, y_of, label, floor) -> None:
     width = band * 0.6
     for j in range(len(chart.categories)):
         x = left + band * j + (band - width) / 2
@@ -511,17 +544,17 @@ def _draw_stacked(drawing, chart, palette, left, band, y_of, suffix, floor) -> N
             y0, y1 = sorted((y_of(start), y_of(end)))
             colour = palette[i % len(palette)]
             drawing.rect(x, y0, width, y1 - y0, colour, stroke=WHITE)
-            text = format_number(value) + suffix
+            text = label(value)
             if (len(chart.series) > 1 and y1 - y0 >= VALUE_SIZE + 5
                     and text_width(text, VALUE_SIZE) <= width - 3):
                 drawing.text(x + width / 2, (y0 + y1) / 2 + VALUE_SIZE * 0.35, text, size=VALUE_SIZE,
                              fill=text_colour_on(colour), anchor="middle")
-        total = format_number(sum(s.values[j] for s in chart.series)) + suffix
+        total = label(sum(s.values[j] for s in chart.series))
         if text_width(total, VALUE_SIZE, bold=True) <= band - 3:
             drawing.text(x + width / 2, y_of(above) - 3, total, size=VALUE_SIZE, anchor="middle", bold=True)
 
 
-def _draw_lines(drawing, chart, palette, left, band, y_of, suffix, floor) -> None:
+def _draw_lines(drawing, chart, palette, left, band, y_of, label, floor) -> None:
     xs = [left + band * (j + 0.5) for j in range(len(chart.categories))]
     for i, series in enumerate(chart.series):
         d = " ".join(f"{'M' if j == 0 else 'L'}{_n(x)} {_n(y_of(v))}"
@@ -531,17 +564,17 @@ def _draw_lines(drawing, chart, palette, left, band, y_of, suffix, floor) -> Non
     for i, series in enumerate(chart.series):
         for x, value in zip(xs, series.values):
             drawing.circle(x, y_of(value), 2.4, palette[i % len(palette)], WHITE, 0.8)
-    texts = [format_number(v) + suffix for s in chart.series for v in s.values]
+    texts = [label(v) for s in chart.series for v in s.values]
     size = _fitting_size(texts, band - 3)
     labels = None
     if size:
-        labels = (_line_labels(chart, xs, y_of, size, floor, suffix, False)
-                  or _line_labels(chart, xs, y_of, size, floor, suffix, True))
+        labels = (_line_labels(chart, xs, y_of, size, floor, label, False)
+                  or _line_labels(chart, xs, y_of, size, floor, label, True))
     for x, y, text in labels or ():
         drawing.text(x, y, text, size=size, anchor="middle")
 
 
-def _line_labels(chart, xs, y_of, size: float, floor: float, suffix: str, lowest_below: bool):
+def _line_labels(chart, xs, y_of, size: float, floor: float, label, lowest_below: bool):
     """(x, baseline, text) of a label for every point: above it (with `lowest_below`, below the lowest of
     several points at a category); None if a label would touch another label or a marker."""
     labels = []
@@ -555,7 +588,7 @@ def _line_labels(chart, xs, y_of, size: float, floor: float, suffix: str, lowest
             if any(box[0] < end and start < box[1] for start, end in taken):
                 return None
             taken.append(box)
-            labels.append((x, baseline, format_number(value) + suffix))
+            labels.append((x, baseline, label(value)))
     return labels
 
 
@@ -585,13 +618,13 @@ def _slice_path(cx, cy, radius, inner, start, end) -> str:
             f"A{_n(inner)} {_n(inner)} 0 {large} 0 {_n(i0x)} {_n(i0y)} Z")
 
 
-def _draw_pie(drawing: Drawing, chart: m.Chart, palette, top: float, bottom: float) -> None:
+def _draw_pie(drawing: Drawing, chart: m.Chart, palette, top: float, bottom: float, words: ChartWords) -> None:
     values = chart.series[0].values
     count, total = len(values), sum(values)
     percent = chart.unit.strip() == "%"
     colours = [slice_colour(palette, j, count) for j in range(count)]
-    value_texts = [format_number(v) + ("%" if percent else "") for v in values]
-    share_texts = [] if percent else [format_percent(s) for s in shares(values)]
+    value_texts = [words.value(v, percent) for v in values]
+    share_texts = [] if percent else [words.share(s) for s in shares(values)]
     height = bottom - top
     legend = _PieLegend(chart, value_texts, share_texts, height)
     # as large as the height allows, but smaller (down to 30% of the height) rather than cut the legend short
@@ -623,11 +656,10 @@ def _draw_pie(drawing: Drawing, chart: m.Chart, palette, top: float, bottom: flo
                          anchor="middle", bold=True)
         angle += sweep
     if inner and not percent:
-        _draw_donut_total(drawing, chart, cx, cy, inner, total)
+        _draw_donut_total(drawing, chart, cx, cy, inner, words.number(total))
 
 
-def _draw_donut_total(drawing, chart, cx, cy, inner, total) -> None:
-    text = format_number(total)
+def _draw_donut_total(drawing, chart, cx, cy, inner, text: str) -> None:
     size = min(14.0, inner * 0.5)
     while size > 6 and text_width(text, size, bold=True) > inner * 1.6:
         size -= 0.5

@@ -155,6 +155,7 @@ class DocxWriter:
         self.state = WriterState()
         self.top = WriterEnv(place=self.sect_pr.addprevious, parent=x.body_container(self.doc))
         self.words = words_for(document.meta.lang)
+        self.lang = document.meta.lang
         self.digits = files.settings.digits  # of the numbers written into fields' results (٣ or 3)
         self.rtl = document.meta.direction == "rtl"
         if self.rtl:  # page numbers, columns and the gutter mirrored (the cover's section copies this one)
@@ -367,8 +368,9 @@ class DocxWriter:
         run = x.text_run("")
         run.remove(run[0])
         target.append(run)
+        words = ChartWords.from_catalogue(self.words, self.lang, self.digits)
         add_chart(run, env.parent.part, chart, self.text_width, int(self.text_width * CHART_ASPECT),
-                  self.state.drawing_id, f"Chart {self.state.drawing_id}", words=ChartWords.from_catalogue(self.words))
+                  self.state.drawing_id, f"Chart {self.state.drawing_id}", words=words)
         self.shape_id(env.parent.part, self.state.drawing_id)
 
     def code_block(self, env: WriterEnv, text: str) -> None:
