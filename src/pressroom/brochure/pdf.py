@@ -60,7 +60,7 @@ def render_brochure_html(document: m.Document, job, padding_pages: int = 0, sett
                                    digits=settings.digits)
     environment.filters["body_html"] = functools.partial(render_body, labels=document.labels,
                                                          lang=document.meta.lang, css_numbers=True,
-                                                         html_chart_text=True)
+                                                         html_chart_text=True, digits=settings.digits)
     press = settings.pdf_variant in PRESS_VARIANTS
     return render_template(environment, TEMPLATES[settings.layout], document=document, meta=document.meta,
                            sections=document.sections, data=document.data, settings=settings,
