@@ -302,3 +302,18 @@ def test_chart_numbers_in_the_language_and_digits_of_the_document(lang, digits, 
     # the categories are the data's own text (years here), left as written
     assert any(char in "0123456789" for text in numbers for char in text) == (digits == "latin")
     assert words.number(CHARTS["bar"].series[0].values[0]) in alt_text(CHARTS["bar"], words)
+
+
+def test_alt_text_in_the_words_of_the_document():
+    """The alt text's own words (the kind of chart, "total", the separators) come from the catalogue of the
+    document's language; the data's names stay as written."""
+    from pressroom.labels import words
+
+    arabic = ChartWords.from_catalogue(words("ar"), "ar", "arabic-indic")
+    pie = alt_text(CHARTS["pie"], arabic)
+    assert pie.startswith("مخطط دائري: ") and "المجموع ٦٧٢٬٠٠٠" in pie and "؛ " in pie
+    assert "total" not in pie and "Pie chart" not in pie and "Foundations" in pie
+    stacked = alt_text(CHARTS["stacked-bar"], ChartWords.from_catalogue(words("fr"), "fr"))
+    assert stacked.startswith("Graphique à colonnes empilées: ") and "(total 245\u202f000)" in stacked
+    english = alt_text(CHARTS["pie"], ChartWords.from_catalogue(words("en"), "en"))
+    assert english == alt_text(CHARTS["pie"]) and english.startswith("Pie chart: ") and "; total 672,000." in english

@@ -46,10 +46,20 @@ class ChartWords:
     sample: str = SAMPLE_NOTE
     lang: str = "en"
     digits: str = "latin"
+    kinds: tuple[tuple[str, str], ...] = tuple(KIND_NAMES.items())  # each kind's name, for the alt text
+    total: str = "total"
+    comma: str = ", "
+    semicolon: str = "; "
 
     @classmethod
     def from_catalogue(cls, words: dict, lang: str = "en", digits: str = "latin") -> "ChartWords":
-        return cls(words.get("chart_source", cls.source), words.get("chart_sample", cls.sample), lang, digits)
+        kinds = tuple((kind, words.get("chart_" + kind.replace("-", "_"), name)) for kind, name in KIND_NAMES.items())
+        return cls(words.get("chart_source", cls.source), words.get("chart_sample", cls.sample), lang, digits,
+                   kinds, words.get("chart_total", cls.total), words.get("list_comma", cls.comma),
+                   words.get("list_semicolon", cls.semicolon))
+
+    def kind_name(self, kind: str) -> str:
+        return dict(self.kinds).get(kind, "Chart")
 
     def number(self, value: float) -> str:
         """A number as printed: the language's separators, at most six decimals, no trailing zeros
@@ -125,21 +135,22 @@ def alt_text(chart: m.Chart, words: ChartWords = ENGLISH) -> str:
 
 def _describe(chart: m.Chart, words: ChartWords = ENGLISH) -> str:
     unit = f" ({chart.unit})" if chart.unit else ""
-    labels, words = words, [f"{KIND_NAMES.get(chart.kind, 'Chart')}: {chart.title}{unit}."]
+    labels, words = words, [f"{words.kind_name(chart.kind)}: {chart.title}{unit}."]
     if chart.kind in ("pie", "donut"):
         series = chart.series[0]
         parts = [f"{name} {labels.number(value)} ({labels.share(share)})"
                  for name, value, share in zip(chart.categories, series.values, shares(series.values))]
-        words.append(f"{series.name}: " + "; ".join(parts) + f"; total {labels.number(sum(series.values))}.")
+        parts.append(f"{labels.total} {labels.number(sum(series.values))}")
+        words.append(f"{series.name}: " + labels.semicolon.join(parts) + ".")
     elif len(chart.series) == 1:
         series = chart.series[0]
         parts = [f"{name} {labels.number(value)}" for name, value in zip(chart.categories, series.values)]
-        words.append(f"{series.name}: " + "; ".join(parts) + ".")
+        words.append(f"{series.name}: " + labels.semicolon.join(parts) + ".")
     else:
         for index, category in enumerate(chart.categories):
             values = [s.values[index] for s in chart.series]
-            parts = ", ".join(f"{s.name} {labels.number(v)}" for s, v in zip(chart.series, values))
-            total = f" (total {labels.number(sum(values))})" if chart.kind == "stacked-bar" else ""
+            parts = labels.comma.join(f"{s.name} {labels.number(v)}" for s, v in zip(chart.series, values))
+            total = f" ({labels.total} {labels.number(sum(values))})" if chart.kind == "stacked-bar" else ""
             words.append(f"{category}: {parts}{total}.")
     if chart.source:
         words.append(f"{labels.source}: {chart.source.strip().rstrip('.')}.")
