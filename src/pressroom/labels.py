@@ -159,7 +159,8 @@ class Formats:
         ("12.5%", "12,5 %", "١٢٫٥٪")."""
         from babel.numbers import format_percent
 
-        text = format_percent(fraction, locale=self.locale, numbering_system=self.numbering, decimal_quantization=False)
+        text = format_percent(fraction, locale=self.locale, numbering_system=self.numbering,
+                              decimal_quantization=False)
         # Babel writes the pattern's own "%"; the numbering system's sign (٪ with Arabic-Indic digits),
         # without the bidi marks CLDR puts around it (the text's direction places it)
         sign = self.locale.number_symbols[self.numbering].get("percentSign", "%").strip("\u200e\u200f\u061c")

@@ -96,13 +96,13 @@ _WIDTHS = (
 
 
 def format_number(value: float) -> str:
-    """A number as printed: thousands separators, at most six decimals, no trailing zeros ("1,200", "12.5")."""
-    text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    """A number as printed in English: thousands separators, at most six decimals, no trailing zeros ("1,200",
+    "12.5"); see ChartWords.number."""
+    return ENGLISH.number(value)
 
 
 def _six_places(value: float):
-    """`value` as a decimal rounded to six places, as format_number rounds it (no float error shows)."""
+    """`value` as a decimal rounded to six places (no float error shows, no "-0")."""
     from decimal import Decimal
 
     rounded = Decimal(f"{value:.6f}")
