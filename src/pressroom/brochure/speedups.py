@@ -16,6 +16,8 @@ change); each only avoids going through the whole document again for every page 
 - Three more steps of pagination, in pagination_speedups.py: `make_page` gathering the anchors and counter
   lookups of every earlier page, `layout_document` going through every counter lookup for each box
   waiting for a page number, and `layout_fixed_boxes` looking at every other page for each page.
+- Steps repeated for every element or run of text with the same result, in repeat_speedups.py: resolving
+  and validating declarations that hold `var()`, and making a Pango context and font description.
 
 And two that change the bytes but not the page:
 
@@ -53,6 +55,7 @@ import hashlib
 import zlib
 
 from .pagination_speedups import pagination_patches
+from .repeat_speedups import repeat_patches
 
 WEASYPRINT_VERSION = "70.0"
 PYDYF_VERSION = "0.13.0"
@@ -74,7 +77,7 @@ def faster_weasyprint(compressed: dict[bytes, bytes] | None = None):
         patches += [(page, "set_page_type_computed_styles", _set_page_type_computed_styles),
                     (TargetCollector, "cache_target_page_counters", _cache_target_page_counters),
                     (inline, "handle_leader", _handle_leader_in_one_box)]
-        patches += _svg_text_patches() + pagination_patches()
+        patches += _svg_text_patches() + pagination_patches() + repeat_patches()
     with patched(patches):
         yield
 
