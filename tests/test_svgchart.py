@@ -305,8 +305,8 @@ def test_chart_numbers_in_the_language_and_digits_of_the_document(lang, digits, 
 
 
 def test_alt_text_in_the_words_of_the_document():
-    """The alt text's own words (the kind of chart, "total", the separators) come from the catalogue of the
-    document's language; the data's names stay as written."""
+    """The alt text's own words (the kind of chart, "total", the separators, French's space before a colon)
+    come from the catalogue of the document's language; the data's names stay as written."""
     from pressroom.labels import words
 
     arabic = ChartWords.from_catalogue(words("ar"), "ar", "arabic-indic")
@@ -314,6 +314,7 @@ def test_alt_text_in_the_words_of_the_document():
     assert pie.startswith("مخطط دائري: ") and "المجموع ٦٧٢٬٠٠٠" in pie and "؛ " in pie
     assert "total" not in pie and "Pie chart" not in pie and "Foundations" in pie
     stacked = alt_text(CHARTS["stacked-bar"], ChartWords.from_catalogue(words("fr"), "fr"))
-    assert stacked.startswith("Graphique à colonnes empilées: ") and "(total 245\u202f000)" in stacked
+    assert stacked.startswith("Graphique à colonnes empilées\u00a0: ") and "(total 245\u202f000)" in stacked
+    assert ": " not in stacked.replace("\u00a0: ", "")
     english = alt_text(CHARTS["pie"], ChartWords.from_catalogue(words("en"), "en"))
     assert english == alt_text(CHARTS["pie"]) and english.startswith("Pie chart: ") and "; total 672,000." in english

@@ -50,13 +50,14 @@ class ChartWords:
     total: str = "total"
     comma: str = ", "
     semicolon: str = "; "
+    colon: str = ": "  # French puts a no-break space before it
 
     @classmethod
     def from_catalogue(cls, words: dict, lang: str = "en", digits: str = "latin") -> "ChartWords":
         kinds = tuple((kind, words.get("chart_" + kind.replace("-", "_"), name)) for kind, name in KIND_NAMES.items())
         return cls(words.get("chart_source", cls.source), words.get("chart_sample", cls.sample), lang, digits,
                    kinds, words.get("chart_total", cls.total), words.get("list_comma", cls.comma),
-                   words.get("list_semicolon", cls.semicolon))
+                   words.get("list_semicolon", cls.semicolon), words.get("list_colon", cls.colon))
 
     def kind_name(self, kind: str) -> str:
         return dict(self.kinds).get(kind, "Chart")
@@ -135,25 +136,25 @@ def alt_text(chart: m.Chart, words: ChartWords = ENGLISH) -> str:
 
 def _describe(chart: m.Chart, words: ChartWords = ENGLISH) -> str:
     unit = f" ({chart.unit})" if chart.unit else ""
-    labels, words = words, [f"{words.kind_name(chart.kind)}: {chart.title}{unit}."]
+    labels, words = words, [f"{words.kind_name(chart.kind)}{words.colon}{chart.title}{unit}."]
     if chart.kind in ("pie", "donut"):
         series = chart.series[0]
         parts = [f"{name} {labels.number(value)} ({labels.share(share)})"
                  for name, value, share in zip(chart.categories, series.values, shares(series.values))]
         parts.append(f"{labels.total} {labels.number(sum(series.values))}")
-        words.append(f"{series.name}: " + labels.semicolon.join(parts) + ".")
+        words.append(f"{series.name}{labels.colon}" + labels.semicolon.join(parts) + ".")
     elif len(chart.series) == 1:
         series = chart.series[0]
         parts = [f"{name} {labels.number(value)}" for name, value in zip(chart.categories, series.values)]
-        words.append(f"{series.name}: " + labels.semicolon.join(parts) + ".")
+        words.append(f"{series.name}{labels.colon}" + labels.semicolon.join(parts) + ".")
     else:
         for index, category in enumerate(chart.categories):
             values = [s.values[index] for s in chart.series]
             parts = labels.comma.join(f"{s.name} {labels.number(v)}" for s, v in zip(chart.series, values))
             total = f" ({labels.total} {labels.number(sum(values))})" if chart.kind == "stacked-bar" else ""
-            words.append(f"{category}: {parts}{total}.")
+            words.append(f"{category}{labels.colon}{parts}{total}.")
     if chart.source:
-        words.append(f"{labels.source}: {chart.source.strip().rstrip('.')}.")
+        words.append(f"{labels.source}{labels.colon}{chart.source.strip().rstrip('.')}.")
     return " ".join(words)
 
 
@@ -434,7 +435,7 @@ def _draw_footer(drawing: Drawing, chart: m.Chart, words: ChartWords = ENGLISH) 
         drawing.text(right, drawing.height - PAD - 1, words.sample, size=NOTE_SIZE, fill=MUTED, anchor="end",
                      bold=True)
         right -= text_width(words.sample, NOTE_SIZE, bold=True) + 8
-    lines = wrap(f"{words.source}: {chart.source.strip()}", NOTE_SIZE, right - PAD, 2) if chart.source else []
+    lines = wrap(f"{words.source}{words.colon}{chart.source.strip()}", NOTE_SIZE, right - PAD, 2) if chart.source else []
     y = drawing.height - PAD - 1 - (len(lines) - 1) * NOTE_SIZE * 1.25
     for line in lines:
         drawing.text(PAD, y, line, size=NOTE_SIZE, fill=MUTED)
