@@ -25,7 +25,7 @@ def test_a_render_past_the_budget_stops_with_one_line_and_keeps_the_last_outputs
     assert main([*arguments, "--max-render-seconds", "0.3"]) == 1
     assert time.monotonic() - started < 30
     assert capsys.readouterr().err.splitlines() == [
-        "Error: brochure.pdf: rendering took longer than 0.3 s (max_render_seconds); the last outputs are kept. "
+        "Error: brochure.pdf: rendering took longer than 0.3 s (max_render_seconds); earlier outputs are unchanged. "
         "Raise max_render_seconds (pressroom.yaml or --max-render-seconds), or undo the latest change that makes "
         "the layout slow",
         "1 error in the build"]

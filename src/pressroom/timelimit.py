@@ -40,8 +40,8 @@ def render_budget(seconds: float, what: str):
     try:
         yield
     except _OutOfTime:
-        raise RenderTooLong(f"rendering took longer than {seconds:g} s (max_render_seconds); the last outputs are "
-                            "kept. Raise max_render_seconds (pressroom.yaml or --max-render-seconds), or undo the "
+        raise RenderTooLong(f"rendering took longer than {seconds:g} s (max_render_seconds); earlier outputs are "
+                            "unchanged. Raise max_render_seconds (pressroom.yaml or --max-render-seconds), or undo the "
                             "latest change that makes the layout slow", Path(what), folder="the build") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
