@@ -32,6 +32,8 @@ p { margin: 0 0 var(--space); border-bottom: 0.5pt solid var(--colour); }
 .caps { font-variant-caps: small-caps; text-decoration: underline; }
 .features { font-feature-settings: "smcp"; font-variation-settings: "wght" 600; }
 table { margin: 6mm 4mm; border: 1pt solid; }
+.note { float: footnote; }
+.mark::before { content: "§ "; color: var(--colour); }
 nav a::after { content: " " target-counter(attr(href url), page); }
 """
 
@@ -51,7 +53,9 @@ def document() -> str:
     # a table's style is copied and changed as its boxes are built (its wrapper takes its margins): tables
     # side by side and in sections with ids, sharing a style
     tables = "".join(f'<section id="tables{n}"><table><tr><td>Cell {n}</td></tr></table>'
-                     f'<table><tr><td>Beside {n}</td></tr></table><p id="after{n}">After {n}</p></section>'
+                     f'<table><tr><td>Beside {n}</td></tr></table><p id="after{n}">After {n}</p>'
+                     f'<ul><li>Item {n}</li><li class="mark">Marked {n}</li></ul>'
+                     f'<p>A note<span class="note">Footnote {n}</span> in section {n}.</p></section>'
                      for n in range(4))
     odd_anchors = ('<section id=\'quote"d\'><p>An id that gives no anchor</p><table><tr><td>Its table</td></tr>'
                    '</table></section><p><a name="named">A named anchor</a> <a name="both" id="both-id">Both</a></p>')
@@ -110,22 +114,25 @@ def test_each_result_is_computed_once_not_per_element():
 def test_styles_are_shared_past_anchors_and_not_where_a_stylesheet_sets_them(monkeypatch):
     from weasyprint.css import StyleFor
 
-    made = []
+    made, pseudo = [], []
     set_computed_styles = StyleFor.set_computed_styles
 
-    def counted(self, element, *args, **kwargs):
-        if not isinstance(element, str) and kwargs.get("pseudo_type") is None:  # an element's, not a page's
-            made.append(element)
-        return set_computed_styles(self, element, *args, **kwargs)
+    def counted(self, element, parent, root=None, pseudo_type=None, *args, **kwargs):
+        if hasattr(element, "tag"):  # an element's, not a page's
+            (pseudo if pseudo_type else made).append(element)
+        return set_computed_styles(self, element, parent, root, pseudo_type, *args, **kwargs)
 
     monkeypatch.setattr(StyleFor, "set_computed_styles", counted)
     html = document()
     theirs = render(html)
-    their_count = len(made)
+    their_count, their_pseudo = len(made), len(pseudo)
     made.clear()
+    pseudo.clear()
     with speedups.patched(repeat_speedups.repeat_patches()):
         assert render(html) == theirs
     assert len(made) * 2 < their_count, (len(made), their_count)  # each section's paragraphs and cells no longer styled anew
+    # the user agent's note and marker pseudo-elements of every element: styled only when a box asks
+    assert 0 < len(pseudo) * 10 < their_pseudo, (len(pseudo), their_pseudo)
 
     # a stylesheet that sets anchors itself: WeasyPrint's own sharing, the same bytes
     html = html.replace("</style>", ".roomy p { -weasy-anchor: 'roomy'; }</style>")
