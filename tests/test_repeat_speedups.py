@@ -85,7 +85,7 @@ def test_the_same_pdf_as_weasyprints_own(caplog):
 
 
 def test_each_result_is_computed_once_not_per_element():
-    from weasyprint.css import resolve_var
+    import weasyprint.css as css
     from weasyprint.css.tokens import Pending
 
     calls = {"resolve": 0, "solve": 0}
@@ -96,14 +96,14 @@ def test_each_result_is_computed_once_not_per_element():
             return function(*args)
         return counted
 
-    import weasyprint.css as css
+    resolve_var, solve = css.resolve_var, Pending.solve
     patches = [(css, "resolve_var", repeat_speedups._resolving_once(counting("resolve", resolve_var))),
-               (Pending, "solve", repeat_speedups._solving_once(counting("solve", Pending.solve)))]
+               (Pending, "solve", repeat_speedups._solving_once(counting("solve", solve)))]
     with speedups.patched(patches):
         render(document())
     kept = dict(calls)
     calls.update(resolve=0, solve=0)
-    patches = [(css, "resolve_var", counting("resolve", resolve_var)), (Pending, "solve", counting("solve", Pending.solve))]
+    patches = [(css, "resolve_var", counting("resolve", resolve_var)), (Pending, "solve", counting("solve", solve))]
     with speedups.patched(patches):
         render(document())
     # 24 plain and roomy sections and 6 mixed ones each resolve their paragraphs' margins, borders and fonts;
@@ -130,7 +130,8 @@ def test_styles_are_shared_past_anchors_and_not_where_a_stylesheet_sets_them(mon
     pseudo.clear()
     with speedups.patched(repeat_speedups.repeat_patches()):
         assert render(html) == theirs
-    assert len(made) * 2 < their_count, (len(made), their_count)  # each section's paragraphs and cells no longer styled anew
+    # each section's paragraphs and cells no longer styled anew
+    assert len(made) * 2 < their_count, (len(made), their_count)
     # the user agent's note and marker pseudo-elements of every element: styled only when a box asks
     assert 0 < len(pseudo) * 10 < their_pseudo, (len(pseudo), their_pseudo)
 

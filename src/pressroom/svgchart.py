@@ -435,7 +435,8 @@ def _draw_footer(drawing: Drawing, chart: m.Chart, words: ChartWords = ENGLISH) 
         drawing.text(right, drawing.height - PAD - 1, words.sample, size=NOTE_SIZE, fill=MUTED, anchor="end",
                      bold=True)
         right -= text_width(words.sample, NOTE_SIZE, bold=True) + 8
-    lines = wrap(f"{words.source}{words.colon}{chart.source.strip()}", NOTE_SIZE, right - PAD, 2) if chart.source else []
+    source = f"{words.source}{words.colon}{chart.source.strip()}" if chart.source else ""
+    lines = wrap(source, NOTE_SIZE, right - PAD, 2) if source else []
     y = drawing.height - PAD - 1 - (len(lines) - 1) * NOTE_SIZE * 1.25
     for line in lines:
         drawing.text(PAD, y, line, size=NOTE_SIZE, fill=MUTED)
