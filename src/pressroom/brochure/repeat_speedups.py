@@ -49,18 +49,18 @@ def _sharing_past_anchors(init):
     stylesheet that sets anchors itself gets WeasyPrint's own sharing."""
     import weasyprint.css as css
 
-    from .speedups import patched  # here: speedups.py imports this module
-
     def init_sharing_past_anchors(style_for, html, sheets, presentational_hints, font_config, target_collector):
         if _rules_set_anchors(sheets):
             return init(style_for, html, sheets, presentational_hints, font_config, target_collector)
         anchors: dict = {}  # element: the anchor its attributes give it
-        with patched([(css, "find_style_attributes", _without_anchor_hints(css.find_style_attributes, anchors))]):
-            style_for.set_computed_styles = _deferring_pseudo_elements(style_for)  # this instance's own, for now
-            try:
-                init(style_for, html, sheets, presentational_hints, font_config, target_collector)
-            finally:
-                del style_for.set_computed_styles
+        find = _without_anchor_hints(css.find_style_attributes, anchors)
+        css.find_style_attributes = find  # by hand: speedups.patched would be an import circle (speedups imports this)
+        style_for.set_computed_styles = _deferring_pseudo_elements(style_for)
+        try:
+            init(style_for, html, sheets, presentational_hints, font_config, target_collector)
+        finally:
+            css.find_style_attributes = find.__wrapped__
+            del style_for.set_computed_styles
         _anchored_elements_own_styles(style_for, html, anchors, target_collector)
 
     return init_sharing_past_anchors
@@ -120,6 +120,7 @@ def _without_anchor_hints(find_style_attributes, anchors: dict):
                 continue
             yield found
 
+    find_without_anchors.__wrapped__ = find_style_attributes
     return find_without_anchors
 
 
