@@ -1,7 +1,8 @@
 """WeasyPrint 70's pagination bookkeeping without the steps whose cost grows with the square of the
-brochure's length; put in place with the other equivalents of speedups.py (`pagination_patches()`).
+brochure's length, and with page references laid out a pass sooner; put in place with the other
+equivalents of speedups.py (`pagination_patches()`).
 
-The results are the same (the brochure's bytes do not change); each step only stops going through the
+Three give the same results (the brochure's bytes do not change); each only stops going through the
 whole document again for every page:
 
 - After laying out a page, `make_page` gathers the anchors and counter lookups of every page before it
@@ -16,6 +17,12 @@ whole document again for every page:
   put aside while it does so (`_make_all_pages`, `_layout_document`).
 - `layout_fixed_boxes` goes through every other page, for each page, for boxes with `position: fixed`:
   skipped when no page made has one.
+
+And one that saves a pass over the pages with page references (the contents, cross-references): a page made
+again refreshes its page-based content before its layout rather than after (below, "refreshed before it is
+laid out"). The brochure's bytes do not change; on a document whose page numbers move targets behind a
+reference (a contents that grows and pushes what follows it), WeasyPrint's own can leave that reference with
+the target's first page, and this gives its last.
 
 Written against WeasyPrint 70.0 (pinned in pyproject.toml), and used only with it (speedups.py).
 """
@@ -70,6 +77,7 @@ def _page_descendants(original):
 
 def _make_page(original):
     def make_page(context, root_box, page_type, resume_at, page_number, page_state):
+        refreshed = _refresh_lookups_before_layout(context, page_type, page_number, page_state)
         page_maker = context.page_maker
         context.page_maker = _PageMakerWithoutHistory(page_maker)
         _SKIPPING_OWN_LOOP[0] = True
@@ -82,9 +90,69 @@ def _make_page(original):
         if page.fixed_boxes:
             context.__dict__[FIXED_SEEN] = True
         _cache_page_values(context, page, page_number, page_state[1])
+        _check_refreshed_lookups(context, page_number, refreshed)
         return page, resume_at, next_page
 
     return make_page
+
+
+# a page's counter lookups refreshed before it is laid out ------------------------------------------------
+#
+# WeasyPrint refreshes a box's page-based content (the contents' page numbers, the cross-references' ones)
+# after laying its page out, when the page's counters changed, and lays the page out again in the next
+# pass. In the first pass the targets ahead have no page yet; in the second the content gets their pages
+# (the page total, now known, changed the counters), and only a third pass lays them out. Here a page made
+# again refreshes, before its layout, the lookups it refreshed last time, with the counters it is about to
+# have: what the next pass would have laid out is laid out now. Once the page is laid out they are refreshed
+# again, as WeasyPrint would, and the page is marked for another pass only if their content changed.
+
+REFRESHED_ON = "_pressroom_refreshed_on"  # on the layout context: page index -> [(box, lookup)] it refreshed
+
+
+def _refresh_lookups_before_layout(context, page_type, page_number: int, page_state) -> list:
+    """Refresh the lookups this page refreshed when last made, as its own refresh would after layout;
+    returns them with their content's signature."""
+    lookups = context.__dict__.get(REFRESHED_ON, {}).get(page_number - 1)
+    if not lookups:
+        return []
+    page_counter_values = _page_counters_to_be(context, page_type, page_state)
+    refreshed = []
+    for box, lookup in lookups:
+        if lookup.pending or page_counter_values == lookup.cached_page_counter_values:
+            continue
+        lookup.cached_page_counter_values = copy.deepcopy(page_counter_values)
+        if any(page_counter_values.get(name) is not None for name in lookup.missing_counters):
+            lookup.parse_again(page_counter_values)
+            refreshed.append((box, lookup, _content_signature(box)))
+    return refreshed
+
+
+def _page_counters_to_be(context, page_type, page_state) -> dict:
+    """The page counters make_page gives a page of `page_type` starting from `page_state`."""
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout import page
+
+    style = context.style_for(page_type)
+    page._standardize_page_based_counters(style, None)  # as make_page does; done twice, the same style
+    state = copy.deepcopy(page_state)
+    build.update_counters(state, style)
+    return state[1]
+
+
+def _check_refreshed_lookups(context, page_number: int, refreshed: list) -> None:
+    """Refresh the lookups refreshed before layout again, now that the page's own anchors have their page;
+    if that changed their content, the page is laid out again in the next pass, as WeasyPrint would."""
+    remake_state = context.page_maker[page_number - 1][-1]
+    for box, lookup, laid_out in refreshed:
+        lookup.parse_again(lookup.cached_page_counter_values)
+        if _content_signature(box) != laid_out:
+            remake_state["content_changed"] = True
+
+
+def _content_signature(box) -> tuple:
+    """What a refresh of generated content can change: its boxes' kinds and texts."""
+    return tuple((type(child).__name__, getattr(child, "text", None), _content_signature(child))
+                 for child in getattr(box, "children", ()))
 
 
 class _FirstCached:
@@ -122,6 +190,7 @@ def _cache_page_values(context, page, page_number: int, page_counter_values: dic
     index = page_number - 1
     remake_state = page_maker[index][-1]
     anchors_here, lookups_here = set(), set()
+    refreshing = context.__dict__.setdefault(REFRESHED_ON, {})[index] = []
 
     def cached_anchor(anchor) -> bool:
         return anchor in anchors_here or anchors.before(anchor, index, page_maker)
@@ -157,6 +226,8 @@ def _cache_page_values(context, page, page_number: int, page_counter_values: dic
         if missing_counters:
             if "pages" in missing_counters:
                 remake_state["pages_wanted"] = True
+            if refresh_missing_counters:
+                refreshing.append((child.missing_link, counter_lookup))
             if refresh_missing_counters and page_counter_values != counter_lookup.cached_page_counter_values:
                 counter_lookup.cached_page_counter_values = copy.deepcopy(page_counter_values)
                 if any(page_counter_values.get(name) is not None for name in missing_counters):

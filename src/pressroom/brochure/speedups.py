@@ -15,7 +15,9 @@ change); each only avoids going through the whole document again for every page 
   (no lookup is added after that).
 - Three more steps of pagination, in pagination_speedups.py: `make_page` gathering the anchors and counter
   lookups of every earlier page, `layout_document` going through every counter lookup for each box
-  waiting for a page number, and `layout_fixed_boxes` looking at every other page for each page.
+  waiting for a page number, and `layout_fixed_boxes` looking at every other page for each page; and,
+  there too, page numbers refreshed before a page's layout, which saves a pass over the contents and the
+  pages with cross-references.
 - Steps repeated for every element or run of text with the same result, in repeat_speedups.py: resolving
   and validating declarations that hold `var()`, and making a Pango context and font description.
 
