@@ -113,3 +113,37 @@ def texts(pdf: bytes) -> list[str]:
 
 def passes(caplog) -> int:
     return 1 + sum("Repagination" in record.getMessage() for record in caplog.records)
+
+
+class _Text:
+    def __init__(self, text):
+        self.text = text
+
+
+class _Lookup:
+    """A counter lookup whose refresh sets its box's text to what `target_page` holds then."""
+
+    def __init__(self, box, target_page):
+        self.box, self.target_page, self.cached_page_counter_values = box, target_page, {"page": [3]}
+
+    def parse_again(self, page_counter_values):
+        self.box.children = [_Text(f"see page {self.target_page[0]}")]
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["target stayed", "target moved onto the page"])
+def test_a_page_whose_refreshed_numbers_change_once_laid_out_is_laid_out_again(moved):
+    """The page numbers refreshed before layout are refreshed again after it (the page's own anchors now have
+    their page): the page is marked for another pass exactly when that changed them."""
+    box, target_page = _Text(None), [5]
+    lookup = _Lookup(box, target_page)
+    lookup.parse_again({})
+    refreshed = [(box, lookup, pagination_speedups._content_signature(box))]
+
+    class Context:
+        page_maker = [(None, None, None, None, {"content_changed": False})]
+
+    if moved:
+        target_page[0] = 1  # its anchor was laid out on this page
+    pagination_speedups._check_refreshed_lookups(Context, 1, refreshed)
+    assert Context.page_maker[0][-1]["content_changed"] == moved
+    assert box.children[0].text == f"see page {target_page[0]}"
