@@ -118,13 +118,19 @@ def _refresh_lookups_before_layout(context, page_type, page_number: int, page_st
     page_counter_values = _page_counters_to_be(context, page_type, page_state)
     refreshed = []
     for box, lookup in lookups:
-        if lookup.pending or page_counter_values == lookup.cached_page_counter_values:
-            continue
-        lookup.cached_page_counter_values = copy.deepcopy(page_counter_values)
-        if any(page_counter_values.get(name) is not None for name in lookup.missing_counters):
+        if not lookup.pending and _takes_page_counters(lookup, page_counter_values):
             lookup.parse_again(page_counter_values)
             refreshed.append((box, lookup, _content_signature(box)))
     return refreshed
+
+
+def _takes_page_counters(lookup, page_counter_values: dict) -> bool:
+    """Keep the page's counters in the lookup if they changed (WeasyPrint's step for the lookup's own
+    counters); whether its content reads one of them, and is to be parsed again."""
+    if page_counter_values == lookup.cached_page_counter_values:
+        return False
+    lookup.cached_page_counter_values = copy.deepcopy(page_counter_values)
+    return any(page_counter_values.get(name) is not None for name in lookup.missing_counters)
 
 
 def _page_counters_to_be(context, page_type, page_state) -> dict:
@@ -228,9 +234,7 @@ def _cache_page_values(context, page, page_number: int, page_counter_values: dic
                 remake_state["pages_wanted"] = True
             if refresh_missing_counters:
                 refreshing.append((child.missing_link, counter_lookup))
-            if refresh_missing_counters and page_counter_values != counter_lookup.cached_page_counter_values:
-                counter_lookup.cached_page_counter_values = copy.deepcopy(page_counter_values)
-                if any(page_counter_values.get(name) is not None for name in missing_counters):
+                if _takes_page_counters(counter_lookup, page_counter_values):
                     call_parse_again = True
 
         # targeted counters
