@@ -73,7 +73,8 @@ def test_the_same_pdf_as_weasyprints_own_pagination(fixed, monkeypatch):
         return found
 
     monkeypatch.setattr(pagination_speedups._FirstCached, "before", counted)
-    monkeypatch.setattr(pagination_speedups, "_refresh_lookups_before_layout", lambda *args: [])  # the next test's
+    # the refresh before layout is compared with WeasyPrint's own in the next test
+    monkeypatch.setattr(pagination_speedups, "_refresh_lookups_before_layout", lambda *args: [])
     with speedups.patched(pagination_speedups.pagination_patches()):
         ours = render(html)
     assert "descendants" not in vars(weasyprint.formatting_structure.boxes.PageBox)  # put back as it was
