@@ -59,6 +59,10 @@ class ChartWords:
                    kinds, words.get("chart_total", cls.total), words.get("list_comma", cls.comma),
                    words.get("list_semicolon", cls.semicolon), words.get("list_colon", cls.colon))
 
+    def source_line(self, source: str) -> str:
+        """The chart's source as its note says it ("Source: …")."""
+        return f"{self.source}{self.colon}{source.strip()}"
+
     def kind_name(self, kind: str) -> str:
         return dict(self.kinds).get(kind, "Chart")
 
@@ -154,7 +158,7 @@ def _describe(chart: m.Chart, words: ChartWords = ENGLISH) -> str:
             total = f" ({labels.total} {labels.number(sum(values))})" if chart.kind == "stacked-bar" else ""
             words.append(f"{category}{labels.colon}{parts}{total}.")
     if chart.source:
-        words.append(f"{labels.source}{labels.colon}{chart.source.strip().rstrip('.')}.")
+        words.append(labels.source_line(chart.source).rstrip(".") + ".")
     return " ".join(words)
 
 
@@ -435,8 +439,7 @@ def _draw_footer(drawing: Drawing, chart: m.Chart, words: ChartWords = ENGLISH) 
         drawing.text(right, drawing.height - PAD - 1, words.sample, size=NOTE_SIZE, fill=MUTED, anchor="end",
                      bold=True)
         right -= text_width(words.sample, NOTE_SIZE, bold=True) + 8
-    source = f"{words.source}{words.colon}{chart.source.strip()}" if chart.source else ""
-    lines = wrap(source, NOTE_SIZE, right - PAD, 2) if source else []
+    lines = wrap(words.source_line(chart.source), NOTE_SIZE, right - PAD, 2) if chart.source else []
     y = drawing.height - PAD - 1 - (len(lines) - 1) * NOTE_SIZE * 1.25
     for line in lines:
         drawing.text(PAD, y, line, size=NOTE_SIZE, fill=MUTED)

@@ -211,7 +211,7 @@ def _title(view, chart: m.Chart, words: ChartWords) -> None:
     run = frame.paragraphs[0].runs[0]
     run.font.size, run.font.bold = Pt(11), True
     run.font.color.rgb = _rgb(INK)
-    notes = [f"{words.source}{words.colon}{chart.source.strip()}"] if chart.source else []
+    notes = [words.source_line(chart.source)] if chart.source else []
     notes += [words.sample] if chart.sample else []
     if notes:
         paragraph = frame.add_paragraph()
